@@ -1,0 +1,85 @@
+#!/bin/sh
+# boot.sh ARCH VARIANT: pack what build.sh made into a busybox initramfs,
+# boot it under QEMU (TCG, 2 vCPUs) within a wall-clock limit, and turn the
+# console into $OUT/results/VARIANT-ARCH.tap.  A guest that hangs, panics or
+# prints a kernel warning fails its arch; the console tail is shown.
+. "$(dirname "$0")/lib.sh"
+
+arch=$1 variant=$2
+arch_vars "$arch"
+obj=$OUT/build/$variant-$arch
+run=$OUT/run/$variant-$arch
+res=$OUT/results/$variant-$arch.tap
+console=$run/console.log
+rm -rf "$run"
+mkdir -p "$run/root" "$OUT/results"
+
+# busybox_for ARCH: path of Debian's static busybox for that arch.
+busybox_for() {
+	case $1 in
+	x86_64) deb=amd64 ;;
+	i386) deb=i386 ;;
+	ppc64le) deb=ppc64el ;;
+	esac
+	dir=$KR_CACHE/busybox/$deb
+	if [ ! -x "$dir/bin/busybox" ]; then
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		(cd "$dir.tmp" && apt-get download -q "busybox-static:$deb" >/dev/null &&
+		 dpkg-deb -x busybox-static_*.deb .) ||
+			die "cannot fetch busybox-static:$deb (dpkg --add-architecture $deb; apt-get update)"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir/bin/busybox"
+}
+
+make_initramfs() {
+	r=$run/root
+	mkdir -p "$r/bin" "$r/lib"
+	cp "$(busybox_for "$arch")" "$r/bin/busybox"
+	cp "$TOP/harness/guest-init" "$r/init"
+	chmod +x "$r/init"
+	[ ! -d "$obj/modroot/lib/modules" ] || cp -a "$obj/modroot/lib/modules" "$r/lib/"
+	cp -a "$obj/kselftest" "$r/kselftest"
+	cat >"$r/harness.conf" <<-EOF
+	RUN_ARGS='${RUN_ARGS:-}'
+	GUEST_CMD='${GUEST_CMD:-}'
+	EOF
+	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs.cpio.gz"
+}
+
+qemu_cmd() {
+	common="-m ${MEM:-1024} -smp 2 -display none -monitor none -no-reboot
+		-serial file:$console -initrd $run/initramfs.cpio.gz"
+	append="panic=-1 oops=panic ${APPEND:-}"
+	case $arch in
+	x86_64) echo qemu-system-x86_64 $common -kernel "$obj/$KIMAGE" \
+		-append "'console=ttyS0 $append'" ;;
+	i386) echo qemu-system-i386 $common -kernel "$obj/$KIMAGE" \
+		-append "'console=ttyS0 $append'" ;;
+	ppc64le) echo qemu-system-ppc64 -M pseries -cpu POWER9 $common \
+		-kernel "$obj/$KIMAGE" -append "'console=hvc0 $append'" ;;
+	esac
+}
+
+case $arch in
+ppc64le) limit=${BOOT_TIMEOUT:-900} ;;
+*) limit=${BOOT_TIMEOUT:-600} ;;
+esac
+
+make_initramfs
+: >"$console"
+t0=$(now)
+eval timeout -k 10 "$limit" $(qemu_cmd) >"$run/qemu.log" 2>&1 </dev/null &&
+	qrc=0 || qrc=$?
+secs=$(($(now) - t0))
+say "    $arch ($variant): QEMU ran $secs s (limit $limit s, exit $qrc); console: $console"
+tr -d '\r' <"$console" >"$run/console.txt"
+sh "$TOP/harness/results.sh" "$arch" "$run/console.txt" "$qrc" "$secs" "$limit" >"$res"
+if grep -q '^not ok' "$res"; then
+	say "    $arch ($variant): failures:"
+	grep '^not ok' "$res" | sed 's/^/    | /'
+	say "    last console lines ($console):"
+	grep -v '^KR-HARNESS: DMESG' "$run/console.txt" | tail -n 25 | sed 's/^/    | /'
+fi

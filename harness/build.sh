@@ -1,0 +1,72 @@
+#!/bin/sh
+# build.sh ARCH VARIANT: configure and build the kernel, its modules and the
+# kselftest targets for ARCH (x86_64, i386, ppc64le) from the series work
+# tree (VARIANT=series) or the unpatched base (VARIANT=base), into
+# $OUT/build/VARIANT-ARCH.  The kselftests always come from the series tree:
+# the base runs the same tests, so they show where the base fails.
+. "$(dirname "$0")/lib.sh"
+
+arch=$1 variant=$2
+arch_vars "$arch"
+case $variant in
+series) src=$SRC ;;
+base) src=$BASESRC ;;
+*) die "VARIANT must be series or base, not '$variant'" ;;
+esac
+obj=$OUT/build/$variant-$arch
+mkdir -p "$obj"
+
+kmake() {
+	make -C "$src" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$KCROSS" \
+		CC="ccache ${KCROSS}gcc" HOSTCC="ccache gcc" "$@"
+}
+
+fragments() {
+	echo "$TOP/harness/configs/common.config"
+	echo "$TOP/harness/configs/$arch.config"
+	for t in $KTARGETS; do
+		f=$SRC/tools/testing/selftests/$t/config
+		[ ! -f "$f" ] || echo "$f"
+	done
+	[ -z "${DEBUG:-}" ] || echo "$TOP/harness/configs/debug.config"
+}
+
+# configure: tinyconfig + fragments, redone only when an input changed.
+# Every option a fragment asks for must survive olddefconfig.
+configure() {
+	key=$(cat $(fragments) | cksum)
+	key="$key $(git -C "$src" rev-parse HEAD)"
+	[ -f "$obj/.config" ] && [ "$(cat "$obj/.config.key" 2>/dev/null)" = "$key" ] &&
+		return 0
+	kmake -s tinyconfig >/dev/null
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+		$(fragments) >/dev/null
+	kmake -s olddefconfig >/dev/null
+	bad=$(cat $(fragments) | sed -n 's/^\(CONFIG_[A-Z0-9_]*=.*\)/\1/p' |
+		while read -r want; do
+			grep -qx "$want" "$obj/.config" || echo "$want"
+		done)
+	[ -z "$bad" ] || die "$arch config lost: $(echo $bad)"
+	echo "$key" >"$obj/.config.key"
+}
+
+configure
+kmake -j"$JOBS"
+rm -rf "$obj/modroot"
+kmake -s INSTALL_MOD_PATH="$obj/modroot" modules_install >/dev/null
+kmake -s kernelrelease >"$obj/kernelrelease"
+
+# The selftest modules are built inside the source tree, so clean them
+# first: the previous build may have been for another arch or kernel.
+ksmake() {
+	make -C "$SRC/tools/testing/selftests" TARGETS="$KTARGETS" \
+		ARCH="$KARCH" CROSS_COMPILE="$KCROSS" KDIR="$obj" \
+		O="$obj/kselftest-build" "$@"
+}
+rm -rf "$obj/kselftest"
+mkdir -p "$obj/kselftest"
+if [ -n "$KTARGETS" ]; then
+	ksmake -s clean >/dev/null
+	ksmake INSTALL_PATH="$obj/kselftest" install
+fi
+say "built Linux $(cat "$obj/kernelrelease") ($variant) for $arch in $obj"

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Checks on the series itself, as TAP lines in $OUT/results/series.tap:
+# checkpatch --strict on every patch, the kernel-tree-shaped folders equal to
+# what the patches add, and every prefix of the series building for x86_64
+# (kernel, modules and the kselftest targets) in the work tree's build dir.
+. "$(dirname "$0")/lib.sh"
+res=$OUT/results/series.tap
+mkdir -p "$OUT/results"
+: >"$res"
+
+[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] &&
+[ "$(git -C "$SRC" rev-parse HEAD)" = "$(cut -d' ' -f3 "$OUT/applied.stamp")" ] ||
+	die "$SRC differs from patches/: 'make export' (or FORCE=1 make apply) first"
+
+point() { # point OK|FAIL DESCRIPTION
+	if [ "$1" = OK ]; then echo "ok - $2"; else echo "not ok - $2"; fi | tee -a "$res"
+}
+
+for p in $(series_patches); do
+	n=$(basename "$p")
+	if (cd "$SRC" && ./scripts/checkpatch.pl --strict -q --no-summary "$p") \
+		>"$LOGS/checkpatch-$n.log" 2>&1; then
+		point OK "checkpatch --strict: $n"
+	else
+		point FAIL "checkpatch --strict: $n (see $LOGS/checkpatch-$n.log)"
+		sed 's/^/    | /' "$LOGS/checkpatch-$n.log" | head -n 30
+	fi
+done
+
+# The folders hold exactly the added files, byte for byte.
+added=$(git -C "$SRC" diff --name-only --diff-filter=A base series | LC_ALL=C sort)
+have=$(cd "$TOP" && find include kernel arch samples Documentation tools lib \
+	-type f 2>/dev/null | LC_ALL=C sort)
+diffs=""
+for f in $added; do
+	git -C "$SRC" show "series:$f" | cmp -s - "$TOP/$f" || diffs="$diffs $f"
+done
+if [ "$added" = "$have" ] && [ -z "$diffs" ]; then
+	point OK "tree folders equal the $(echo "$added" | grep -c .) files the series adds"
+else
+	point FAIL "tree folders differ from the files the series adds:$diffs $(
+		printf '%s\n%s\n' "$added" "$have" | sort | uniq -u | tr '\n' ' ')"
+fi
+
+# Bisectability: build each prefix incrementally, then come back to the tip.
+n=$(series_patches | wc -l)
+trap 'git -C "$SRC" checkout -q series' EXIT
+k=1
+for p in $(series_patches); do
+	git -C "$SRC" checkout -q --detach "series~$((n - k))"
+	if run_logged "bisect-$k-of-$n" sh "$TOP/harness/build.sh" x86_64 series; then
+		point OK "builds for x86_64 with patches 1-$k of $n ($(basename "$p"))"
+	else
+		point FAIL "builds for x86_64 with patches 1-$k of $n ($(basename "$p"))"
+	fi
+	k=$((k + 1))
+done

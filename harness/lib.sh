@@ -1,0 +1,64 @@
+# Shared helpers for the harness scripts.  POSIX sh; sourced, not run.
+
+set -eu
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$TOP/out}
+KR_CACHE=${KR_CACHE:-/var/cache/kretprobe-series}
+LOGS=$OUT/logs
+SRC=$OUT/linux			# series work tree (branch "series")
+BASESRC=$OUT/linux-base		# unpatched base, a worktree of $SRC
+JOBS=${JOBS:-$(($(nproc) + 1))}
+
+export CCACHE_DIR=${CCACHE_DIR:-$KR_CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
+# Timestamps in the kernel image would defeat ccache and make reruns noisy.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=kretprobe KBUILD_BUILD_HOST=harness
+
+# Debian's tools first: checkpatch.pl needs the python3 that has python3-ply.
+PATH=/usr/bin:/bin:$PATH
+mkdir -p "$OUT" "$LOGS"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+now() { date +%s; }
+
+# run_logged NAME CMD...: run CMD with its output in $LOGS/NAME.log, print
+# one line with the time it took, and the log tail if it failed.
+run_logged() {
+	name=$1; shift
+	log=$LOGS/$name.log
+	t0=$(now)
+	say "==> $name (log: $log)"
+	if "$@" >"$log" 2>&1; then
+		say "    $name: done in $(($(now) - t0)) s"
+	else
+		rc=$?
+		say "    $name: FAILED after $(($(now) - t0)) s (exit $rc); last lines of $log:"
+		tail -n 40 "$log" | sed 's/^/    | /'
+		return $rc
+	fi
+}
+
+# Kernel make variables for one arch: sets KARCH, KCROSS, KIMAGE, QEMU.
+arch_vars() {
+	case $1 in
+	x86_64)  KARCH=x86_64  KCROSS=  KIMAGE=arch/x86/boot/bzImage ;;
+	i386)    KARCH=i386    KCROSS=  KIMAGE=arch/x86/boot/bzImage ;;
+	ppc64le) KARCH=powerpc KCROSS=powerpc64le-linux-gnu- KIMAGE=vmlinux ;;
+	*) die "unknown arch '$1' (x86_64, i386 or ppc64le)" ;;
+	esac
+}
+
+# Series patches in order, without the cover letter.
+series_patches() {
+	ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
+		grep -v '/0000-cover-letter.patch$' || true
+}
+
+# series_key: the base commit and a checksum of patches/ (needs base.env).
+series_key() {
+	echo "$BASE_COMMIT $(cat $(series_patches) /dev/null | cksum | tr ' ' -)"
+}
