@@ -54,7 +54,7 @@ arch_vars() {
 
 # Series patches in order, without the cover letter.
 series_patches() {
-	ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
+	ls "${PATCHES:-$TOP/patches}"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
 		grep -v '/0000-cover-letter.patch$' || true
 }
 

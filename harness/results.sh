@@ -9,12 +9,12 @@ awk -v arch="$arch" '
 /^KR-HARNESS: TAP BEGIN/ { intap = 1; next }
 /^KR-HARNESS: TAP END/ { intap = 0; next }
 !intap { next }
-/^# selftests: / { script = $3 $4; subfail = 0; nsub = 0; next }
+/^# selftests: / { script = $3 $4; sub(/:/, "/", script); subfail = 0; nsub = 0; next }
 /^# (not )?ok [0-9]+ / {
 	line = substr($0, 3)
 	ok = (line ~ /^ok/)
 	sub(/^(not )?ok [0-9]+ /, "", line)
-	printf "%s - %s: %s %s\n", ok ? "ok" : "not ok", arch, script, line
+	printf "%s - %s: %s: %s\n", ok ? "ok" : "not ok", arch, script, line
 	nsub++
 	if (!ok) subfail++
 	next

@@ -56,6 +56,7 @@ demo)
 check)
 	prepare
 	rm -f "$OUT"/results/*.tap
+	run_logged harness-selftest sh -c "sh '$h/selftest.sh' >'$OUT/results/harness.tap'" || true
 	if [ "$variant" = series ] && [ -z "${NO_SERIES_CHECKS:-}" ]; then
 		run_logged series-checks sh "$h/check-series.sh" || true
 	fi
