@@ -25,7 +25,7 @@ busybox_for() {
 	if [ ! -x "$dir/bin/busybox" ]; then
 		rm -rf "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		(cd "$dir.tmp" && apt-get download -q "busybox-static:$deb" >/dev/null &&
+		(cd "$dir.tmp" && apt-get download -q -o APT::Sandbox::User=root "busybox-static:$deb" >/dev/null &&
 		 dpkg-deb -x busybox-static_*.deb .) ||
 			die "cannot fetch busybox-static:$deb (dpkg --add-architecture $deb; apt-get update)"
 		rm -rf "$dir"

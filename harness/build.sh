@@ -61,7 +61,7 @@ kmake -s kernelrelease >"$obj/kernelrelease"
 ksmake() {
 	make -C "$SRC/tools/testing/selftests" TARGETS="$KTARGETS" \
 		ARCH="$KARCH" CROSS_COMPILE="$KCROSS" KDIR="$obj" \
-		O="$obj/kselftest-build" "$@"
+		"$@"
 }
 rm -rf "$obj/kselftest"
 mkdir -p "$obj/kselftest"
