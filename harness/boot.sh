@@ -76,6 +76,8 @@ eval timeout -k 10 "$limit" $(qemu_cmd) >"$run/qemu.log" 2>&1 </dev/null &&
 secs=$(($(now) - t0))
 say "    $arch ($variant): QEMU ran $secs s (limit $limit s, exit $qrc); console: $console"
 tr -d '\r' <"$console" >"$run/console.txt"
+EXPECT_KUNIT=$(grep -q '^CONFIG_KPROBES_SANITY_TEST=y' "$obj/.config" &&
+	echo kprobes_test || true) \
 sh "$TOP/harness/results.sh" "$arch" "$run/console.txt" "$qrc" "$secs" "$limit" >"$res"
 if grep -q '^not ok' "$res"; then
 	say "    $arch ($variant): failures:"

@@ -24,7 +24,7 @@ kmake() {
 fragments() {
 	echo "$TOP/harness/configs/common.config"
 	echo "$TOP/harness/configs/$arch.config"
-	for t in $KTARGETS; do
+	for t in $KCONFIG_TARGETS; do
 		f=$SRC/tools/testing/selftests/$t/config
 		[ ! -f "$f" ] || echo "$f"
 	done
@@ -63,10 +63,23 @@ ksmake() {
 		ARCH="$KARCH" CROSS_COMPILE="$KCROSS" KDIR="$obj" \
 		"$@"
 }
+# Of the ftrace selftests run only test.d/kprobe, through the same runner:
+# ftracetest-ktap runs every directory of test.d.
+ftrace_kprobe_only() {
+	k=$obj/kselftest
+	[ -x "$k/ftrace/ftracetest" ] || return 0
+	printf '#!/bin/sh\n# Written by the harness: the kprobe cases of ftracetest.\nexec ./ftracetest -K test.d/kprobe\n' \
+		>"$k/ftrace/ftracetest-kprobe"
+	chmod +x "$k/ftrace/ftracetest-kprobe"
+	sed -i 's/^ftrace:ftracetest-ktap$/ftrace:ftracetest-kprobe/' \
+		"$k/kselftest-list.txt"
+}
+
 rm -rf "$obj/kselftest"
 mkdir -p "$obj/kselftest"
 if [ -n "$KTARGETS" ]; then
 	ksmake -s clean >/dev/null
 	ksmake INSTALL_PATH="$obj/kselftest" install
 fi
+ftrace_kprobe_only
 say "built Linux $(cat "$obj/kernelrelease") ($variant) for $arch in $obj"

@@ -28,6 +28,23 @@ awk -v arch="$arch" '
 	else if (!ok && subfail == 0)
 		printf "not ok - %s: %s (script failed after its test points)\n", arch, line
 }' "$console" >"$console.points"
+
+# KUnit suites print KTAP into the kernel log at boot: one point per case,
+# taken from the log the guest dumps at the end (only complete boots).
+sed -n '/^KR-HARNESS: DMESG BEGIN/,/^KR-HARNESS: DMESG END/p' "$console" |
+sed 's/^\[ *[0-9]*\.[0-9]*\] //' | awk -v arch="$arch" '
+/^    # Subtest: / { suite = $3; next }
+/^    (not )?ok [0-9]+ / && suite != "" {
+	ok = ($1 == "ok")
+	line = $0
+	sub(/^    (not )?ok [0-9]+ /, "", line)
+	printf "%s - %s: kunit/%s: %s\n", ok ? "ok" : "not ok", arch, suite, line
+}
+/^(not )?ok [0-9]+ / { suite = "" }' >>"$console.points"
+for s in ${EXPECT_KUNIT:-}; do
+	grep -q "kunit/$s: " "$console.points" ||
+		echo "not ok - $arch: kunit/$s: the suite did not run" >>"$console.points"
+done
 cat "$console.points"
 
 if [ ! -s "$console.points" ]; then

@@ -94,3 +94,19 @@ else
 	echo "not ok - harness: apply failed without naming the patch"
 	sed 's/^/# /' "$tmp/o/log"
 fi
+
+# KUnit KTAP in the kernel log: one point per case; a missing suite fails.
+cat >"$tmp/console" <<'EOF2'
+KR-HARNESS: TAP BEGIN
+KR-HARNESS: TAP END rc=0
+KR-HARNESS: DMESG BEGIN
+[    1.100000]     KTAP version 1
+[    1.100000]     # Subtest: kprobes_test
+[    1.100000]     1..2
+[    1.200000]     ok 1 test_kprobe
+[    1.300000]     not ok 2 test_kretprobe
+[    1.400000] not ok 1 kprobes_test
+KR-HARNESS: DMESG END
+EOF2
+EXPECT_KUNIT="kprobes_test other_suite" \
+	expect "KUnit cases are counted, a missing suite fails" 0 3 2 'not ok - x86_64: kunit/kprobes_test: test_kretprobe'
