@@ -3,12 +3,14 @@
 #
 # Run the kretprobe contract cases of test_kretprobe.ko, one TAP test point
 # per case.  The module does the work; this script loads it, runs each case
-# through debugfs and reports what the module found.
+# through debugfs and reports what the module found.  The last case unloads
+# the module while calls of one of its kretprobes are still in flight.
 
 DIR=$(dirname "$0")
 MOD=test_kretprobe
 DBG=/sys/kernel/debug/$MOD
 KSFT_SKIP=4
+SLEEPERS=8
 
 echo "TAP version 13"
 
@@ -17,31 +19,69 @@ skip_all() {
 	exit $KSFT_SKIP
 }
 
+load_module() {
+	modprobe -q "$MOD" 2>/dev/null || insmod "$DIR/test_modules/$MOD.ko"
+}
+
 [ "$(id -u)" = 0 ] || skip_all "must be run as root"
 if ! grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; then
 	mount -t debugfs none /sys/kernel/debug || skip_all "no debugfs"
 fi
-if ! modprobe -q "$MOD" 2>/dev/null &&
-   ! insmod "$DIR/test_modules/$MOD.ko"; then
-	skip_all "cannot load $MOD (CONFIG_KPROBES, CONFIG_MODULES?)"
-fi
-trap 'rmmod "$MOD"' EXIT
+load_module || skip_all "cannot load $MOD (CONFIG_KPROBES, CONFIG_MODULES?)"
+trap 'rmmod "$MOD" 2>/dev/null' EXIT
 
 cases=$(cat "$DBG/cases")
-echo "1..$(echo "$cases" | wc -l)"
+echo "1..$(($(echo "$cases" | wc -l) + 1))"
 n=0
 failed=0
-for c in $cases; do
+skipped=0
+
+report() { # report RESULT NAME
 	n=$((n + 1))
+	case $1 in
+	pass)	echo "ok $n $2" ;;
+	skip:*)	echo "ok $n $2 # SKIP ${1#skip: }"
+		skipped=$((skipped + 1)) ;;
+	*)	echo "not ok $n $2"
+		echo "# $2: $1"
+		failed=$((failed + 1)) ;;
+	esac
+}
+
+for c in $cases; do
 	echo "$c" >"$DBG/run"
-	result=$(cat "$DBG/result")
-	if [ "$result" = pass ]; then
-		echo "ok $n $c"
-	else
-		echo "not ok $n $c"
-		echo "# $c: $result"
-		failed=$((failed + 1))
-	fi
+	report "$(cat "$DBG/result")" "$c"
 done
-echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
+
+# Unload the module while $SLEEPERS tasks sleep inside a function it
+# probes: the unload must succeed and every sleeper come back normally.
+unload_in_flight() {
+	echo 1 >"$DBG/sleep_probe" || { echo "fail: cannot arm the sleep probe"; return; }
+	pids=""
+	for i in $(seq $SLEEPERS); do
+		sleep 2 &
+		pids="$pids $!"
+	done
+	tries=0
+	while [ "$(cat "$DBG/inflight")" -lt $SLEEPERS ] && [ $tries -lt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	inflight=$(cat "$DBG/inflight")
+	rmmod "$MOD" || { echo "fail: rmmod with $inflight calls in flight"; return; }
+	bad=0
+	for p in $pids; do
+		wait "$p" || bad=$((bad + 1))
+	done
+	if [ "$inflight" -lt $SLEEPERS ]; then
+		echo "fail: only $inflight of $SLEEPERS sleepers were seen in flight"
+	elif [ $bad -ne 0 ]; then
+		echo "fail: $bad sleepers did not exit normally"
+	else
+		echo pass
+	fi
+}
+report "$(unload_in_flight)" unload_in_flight
+
+echo "# Totals: pass:$((n - failed - skipped)) fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
 [ "$failed" = 0 ]

@@ -7,43 +7,75 @@
  * checks what the handlers saw.  Cases run one at a time, driven through
  * debugfs by test_kretprobe.sh:
  *
- *   /sys/kernel/debug/test_kretprobe/cases   names of the cases
- *   /sys/kernel/debug/test_kretprobe/run     write a case name to run it
- *   /sys/kernel/debug/test_kretprobe/result  "pass" or "fail: <why>"
+ *   /sys/kernel/debug/test_kretprobe/cases        names of the cases
+ *   /sys/kernel/debug/test_kretprobe/run          write a case name to run it
+ *   /sys/kernel/debug/test_kretprobe/result       "pass", "skip: <why>" or
+ *                                                 "fail: <why>"
+ *   /sys/kernel/debug/test_kretprobe/sleep_probe  write 1: leave a kretprobe
+ *                                                 on a sleeping syscall path
+ *                                                 until the module unloads
+ *   /sys/kernel/debug/test_kretprobe/inflight     calls of that probe that
+ *                                                 have not returned yet
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
-#define KRT_CALLS	1000
+#define KRT_CALLS	1000	/* calls per single-task case */
+#define KRT_VETOES	5000	/* calls of the voluntary-miss case */
+#define KRT_DEPTH	64	/* recursion depth */
+#define KRT_TASKS	64	/* kthreads of the many-tasks case */
+#define KRT_MAXACTIVE	256	/* instances: enough for every contract case */
+#define KRT_WAIT	(60 * HZ)
 #define KRT_MAGIC	0x6b727462UL
 
-/* What an entry handler leaves in the pouch, checked by the return handler. */
+/*
+ * The pouch: who filled it, for which call, and a check word over all of
+ * it.  Bytes past the header, up to data_size, hold a pattern derived from
+ * the sequence number.
+ */
 struct krt_pouch {
 	struct kretprobe_instance *self;
 	struct task_struct *task;
 	unsigned long arg;
 	unsigned long seq;
-	unsigned long magic;
+	unsigned long sp;
+	int cpu;
+	unsigned long check;
 };
 
-/* Handler bookkeeping of the running case; cases are serialized. */
-static atomic_t krt_entries;
-static atomic_t krt_returns;
-static atomic_t krt_bad_pouch;
-static atomic_t krt_bad_retval;
-static atomic_long_t krt_seq;
+/* A kretprobe of a case, with what its handlers counted. */
+struct krt_probe {
+	struct kretprobe rp;
+	unsigned long (*expect)(unsigned long arg);
+	int (*on_entry)(struct krt_probe *kp, struct krt_pouch *p,
+			struct pt_regs *regs);
+	void (*on_return)(struct krt_probe *kp, struct krt_pouch *p,
+			  struct pt_regs *regs);
+	atomic_t entries;
+	atomic_t vetoes;
+	atomic_t returns;
+	atomic_t bad_pouch;
+	atomic_t bad_retval;
+	atomic_t bad_case;	/* what the case's own hooks found wrong */
+};
 
+static atomic_long_t krt_seq;
 static char krt_result[256];
 
 static __printf(1, 2) int krt_fail(const char *fmt, ...)
@@ -59,113 +91,691 @@ static __printf(1, 2) int krt_fail(const char *fmt, ...)
 	return -EINVAL;
 }
 
-static void krt_reset_counters(void)
+static int krt_skip(const char *why)
 {
-	atomic_set(&krt_entries, 0);
-	atomic_set(&krt_returns, 0);
-	atomic_set(&krt_bad_pouch, 0);
-	atomic_set(&krt_bad_retval, 0);
+	scnprintf(krt_result, sizeof(krt_result), "skip: %s", why);
+	return -EOPNOTSUPP;
 }
 
 /*
- * The probed function.  noinline and __noipa keep one out-of-line copy with
- * this name, so that a probe on the symbol sees every call.
+ * The probed functions.  noinline and __noipa keep one out-of-line copy
+ * under each name, so that a probe on the symbol sees every call.
  */
 static noinline __noipa unsigned long krt_target(unsigned long x)
 {
 	return x * 3 + 1;
 }
 
+static noinline __noipa unsigned long krt_inner(unsigned long x)
+{
+	return x * 3 + 1;
+}
+
+static noinline __noipa unsigned long krt_outer(unsigned long x)
+{
+	return krt_inner(x) + 1;
+}
+
+/*
+ * Recursion goes through a pointer the compiler cannot see through, so
+ * that it cannot turn the recursion into a loop: every level is a real call
+ * from the same call site, with the same return address.
+ */
+static unsigned long (*krt_recurse_fn)(unsigned long depth);
+
+static noinline __noipa unsigned long krt_recurse(unsigned long depth)
+{
+	if (!depth)
+		return 0;
+	return READ_ONCE(krt_recurse_fn)(depth - 1) + 1;
+}
+
+static unsigned long krt_expect_3x1(unsigned long x)
+{
+	return x * 3 + 1;
+}
+
+static unsigned long krt_expect_3x2(unsigned long x)
+{
+	return x * 3 + 2;
+}
+
+static unsigned long krt_expect_same(unsigned long x)
+{
+	return x;
+}
+
+static unsigned long krt_pouch_check(const struct krt_pouch *p)
+{
+	return (unsigned long)p->self ^ (unsigned long)p->task ^ p->arg ^
+	       p->sp ^ p->cpu ^ (p->seq * 0x9e3779b1UL) ^ KRT_MAGIC;
+}
+
+static struct krt_probe *krt_probe_of(struct kretprobe_instance *ri)
+{
+	return container_of(get_kretprobe(ri), struct krt_probe, rp);
+}
+
 static int krt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	struct krt_probe *kp = krt_probe_of(ri);
 	struct krt_pouch *p = (struct krt_pouch *)ri->data;
+	size_t tail = kp->rp.data_size - sizeof(*p);
 
 	p->self = ri;
 	p->task = current;
 	p->arg = regs_get_kernel_argument(regs, 0);
 	p->seq = atomic_long_inc_return(&krt_seq);
-	p->magic = KRT_MAGIC ^ p->seq;
-	atomic_inc(&krt_entries);
+	p->sp = kernel_stack_pointer(regs);
+	p->cpu = smp_processor_id();
+	p->check = krt_pouch_check(p);
+	memset(p + 1, (u8)p->seq, tail);
+
+	if (kp->on_entry && kp->on_entry(kp, p, regs)) {
+		atomic_inc(&kp->vetoes);
+		return 1;
+	}
+	atomic_inc(&kp->entries);
 	return 0;
 }
 
 static int krt_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	struct krt_probe *kp = krt_probe_of(ri);
 	struct krt_pouch *p = (struct krt_pouch *)ri->data;
+	size_t tail = kp->rp.data_size - sizeof(*p);
 
-	atomic_inc(&krt_returns);
+	atomic_inc(&kp->returns);
 	if (p->self != ri || p->task != current ||
-	    p->magic != (KRT_MAGIC ^ p->seq))
-		atomic_inc(&krt_bad_pouch);
-	if (regs_return_value(regs) != p->arg * 3 + 1)
-		atomic_inc(&krt_bad_retval);
+	    p->check != krt_pouch_check(p) ||
+	    memchr_inv(p + 1, (u8)p->seq, tail))
+		atomic_inc(&kp->bad_pouch);
+	if (kp->expect && regs_return_value(regs) != kp->expect(p->arg))
+		atomic_inc(&kp->bad_retval);
+	if (kp->on_return)
+		kp->on_return(kp, p, regs);
 	return 0;
 }
-
-static struct kretprobe krt_probe;
 
 /*
- * A kretprobe is set up from scratch for every registration: registering
- * fills in kp.addr, and a symbol name together with an address is refused.
+ * Set a probe up from scratch for every registration: registering fills
+ * in kp.addr, and a symbol name together with an address is refused.
  */
-static void krt_prepare(struct kretprobe *rp, const char *symbol)
+static void krt_prepare(struct krt_probe *kp, const char *symbol,
+			size_t data_size, unsigned long (*expect)(unsigned long))
 {
-	memset(rp, 0, sizeof(*rp));
-	rp->kp.symbol_name = symbol;
-	rp->entry_handler = krt_entry;
-	rp->handler = krt_return;
-	rp->data_size = sizeof(struct krt_pouch);
+	memset(kp, 0, sizeof(*kp));
+	kp->rp.kp.symbol_name = symbol;
+	kp->rp.entry_handler = krt_entry;
+	kp->rp.handler = krt_return;
+	kp->rp.data_size = data_size;
+	kp->rp.maxactive = KRT_MAXACTIVE;
+	kp->expect = expect;
 }
 
-/* Run krt_target @calls times under krt_probe and check the counters. */
-static int krt_run_calls(int calls)
+/*
+ * The checks every case makes of a probe after its calls: @calls entries
+ * (not counting vetoes), as many returns, nothing missed, every pouch and
+ * return value right.
+ */
+static int krt_check_probe(struct krt_probe *kp, int calls)
 {
-	unsigned long sum = 0;
-	int ret, i;
+	const char *sym = kp->rp.kp.symbol_name;
 
-	krt_reset_counters();
-	krt_prepare(&krt_probe, "krt_target");
-	ret = register_kretprobe(&krt_probe);
-	if (ret)
-		return krt_fail("register_kretprobe: %d", ret);
-	for (i = 0; i < calls; i++)
-		sum += krt_target(i);
-	unregister_kretprobe(&krt_probe);
-
-	if (sum != 3UL * calls * (calls - 1) / 2 + calls)
-		return krt_fail("the probed function computed a wrong sum");
-	if (atomic_read(&krt_entries) != calls ||
-	    atomic_read(&krt_returns) != calls || krt_probe.nmissed)
-		return krt_fail("%d calls: %d entries, %d returns, %d missed",
-				calls, atomic_read(&krt_entries),
-				atomic_read(&krt_returns), krt_probe.nmissed);
+	if (atomic_read(&kp->entries) != calls ||
+	    atomic_read(&kp->returns) != calls || kp->rp.nmissed)
+		return krt_fail("%s: %d calls: %d entries, %d returns, %d missed",
+				sym, calls, atomic_read(&kp->entries),
+				atomic_read(&kp->returns), kp->rp.nmissed);
+	if (atomic_read(&kp->bad_pouch))
+		return krt_fail("%s: %d of %d pouches changed between entry and return",
+				sym, atomic_read(&kp->bad_pouch), calls);
+	if (atomic_read(&kp->bad_retval))
+		return krt_fail("%s: %d of %d return values differ from the function's",
+				sym, atomic_read(&kp->bad_retval), calls);
 	return 0;
 }
 
-/* Every entry has exactly one return, with its own pouch intact. */
+static struct krt_probe krt_probes[3];
+
+/* Every entry has exactly one return, with its own instance and pouch. */
 static int krt_case_pairing(void)
 {
-	int ret = krt_run_calls(KRT_CALLS);
+	struct krt_probe *kp = &krt_probes[0];
+	int ret, i;
 
+	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), NULL);
+	ret = register_kretprobe(&kp->rp);
 	if (ret)
-		return ret;
-	if (atomic_read(&krt_bad_pouch))
-		return krt_fail("%d of %d pouches changed between entry and return",
-				atomic_read(&krt_bad_pouch), KRT_CALLS);
-	return 0;
+		return krt_fail("register_kretprobe: %d", ret);
+	for (i = 0; i < KRT_CALLS; i++)
+		krt_target(i);
+	unregister_kretprobe(&kp->rp);
+	return krt_check_probe(kp, KRT_CALLS);
 }
 
 /* regs_return_value() in the return handler is what the function returned. */
 static int krt_case_return_value(void)
 {
-	int ret = krt_run_calls(KRT_CALLS);
+	struct krt_probe *kp = &krt_probes[0];
+	unsigned long sum = 0;
+	int ret, i;
 
+	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), krt_expect_3x1);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	for (i = 0; i < KRT_CALLS; i++)
+		sum += krt_target(i);
+	unregister_kretprobe(&kp->rp);
+
+	if (sum != 3UL * KRT_CALLS * (KRT_CALLS - 1) / 2 + KRT_CALLS)
+		return krt_fail("the probed function returned wrong values");
+	return krt_check_probe(kp, KRT_CALLS);
+}
+
+/* Veto calls with an odd argument; a return of one of them is wrong. */
+static int krt_veto_odd(struct krt_probe *kp, struct krt_pouch *p,
+			struct pt_regs *regs)
+{
+	return p->arg & 1;
+}
+
+static void krt_count_odd(struct krt_probe *kp, struct krt_pouch *p,
+			  struct pt_regs *regs)
+{
+	if (p->arg & 1)
+		atomic_inc(&kp->bad_case);
+}
+
+/*
+ * An entry handler returning non-zero gets no return handler call, and its
+ * instance goes back at once: with 4 instances, thousands of vetoes would
+ * empty the pool if one leaked, and nmissed would move.
+ */
+static int krt_case_voluntary_miss(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	int ret, i;
+
+	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), krt_expect_3x1);
+	kp->rp.maxactive = 4;
+	kp->on_entry = krt_veto_odd;
+	kp->on_return = krt_count_odd;
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	for (i = 0; i < KRT_VETOES; i++)
+		krt_target(i);
+	unregister_kretprobe(&kp->rp);
+
+	if (atomic_read(&kp->vetoes) != KRT_VETOES / 2)
+		return krt_fail("%d vetoes, expected %d",
+				atomic_read(&kp->vetoes), KRT_VETOES / 2);
+	if (atomic_read(&kp->bad_case))
+		return krt_fail("%d vetoed calls got a return handler call",
+				atomic_read(&kp->bad_case));
+	return krt_check_probe(kp, KRT_VETOES / 2);
+}
+
+/* Levels return in the order 0, 1, 2, ...: the reverse of their entries. */
+static atomic_t krt_next_level;
+
+static void krt_check_lifo(struct krt_probe *kp, struct krt_pouch *p,
+			   struct pt_regs *regs)
+{
+	if (p->arg != atomic_inc_return(&krt_next_level) - 1)
+		atomic_inc(&kp->bad_case);
+}
+
+/*
+ * Recursion: every level enters through the same call site, so every
+ * hijacked return address is the same; only the stack tells them apart.
+ * Each level's pouch must come back at its own level, last in first out.
+ */
+static int krt_case_recursion(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	unsigned long got;
+	int ret;
+
+	krt_prepare(kp, "krt_recurse", sizeof(struct krt_pouch),
+		    krt_expect_same);
+	kp->on_return = krt_check_lifo;
+	atomic_set(&krt_next_level, 0);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	got = krt_recurse(KRT_DEPTH);
+	unregister_kretprobe(&kp->rp);
+
+	if (got != KRT_DEPTH)
+		return krt_fail("krt_recurse(%d) returned %lu", KRT_DEPTH, got);
+	if (atomic_read(&kp->bad_case))
+		return krt_fail("%d levels returned out of LIFO order",
+				atomic_read(&kp->bad_case));
+	return krt_check_probe(kp, KRT_DEPTH + 1);
+}
+
+/*
+ * Nesting: krt_outer() calls krt_inner(), each under its own kretprobe.
+ * The handlers must run in the order outer entry, inner entry, inner
+ * return, outer return.
+ */
+static atomic_t krt_nest;
+
+static int krt_nest_enter(struct krt_probe *kp, struct krt_pouch *p,
+			  struct pt_regs *regs)
+{
+	int level = kp == &krt_probes[0] ? 0 : 1;
+
+	if (atomic_inc_return(&krt_nest) != level + 1)
+		atomic_inc(&kp->bad_case);
+	return 0;
+}
+
+static void krt_nest_leave(struct krt_probe *kp, struct krt_pouch *p,
+			   struct pt_regs *regs)
+{
+	int level = kp == &krt_probes[0] ? 0 : 1;
+
+	if (atomic_dec_return(&krt_nest) != level)
+		atomic_inc(&kp->bad_case);
+}
+
+static int krt_case_nesting(void)
+{
+	struct krt_probe *outer = &krt_probes[0], *inner = &krt_probes[1];
+	int ret, i;
+
+	krt_prepare(outer, "krt_outer", sizeof(struct krt_pouch),
+		    krt_expect_3x2);
+	krt_prepare(inner, "krt_inner", sizeof(struct krt_pouch) + 64,
+		    krt_expect_3x1);
+	outer->on_entry = krt_nest_enter;
+	inner->on_entry = krt_nest_enter;
+	outer->on_return = krt_nest_leave;
+	inner->on_return = krt_nest_leave;
+	atomic_set(&krt_nest, 0);
+	ret = register_kretprobe(&outer->rp);
+	if (ret)
+		return krt_fail("register_kretprobe(outer): %d", ret);
+	ret = register_kretprobe(&inner->rp);
+	if (ret) {
+		unregister_kretprobe(&outer->rp);
+		return krt_fail("register_kretprobe(inner): %d", ret);
+	}
+	for (i = 0; i < KRT_CALLS; i++)
+		krt_outer(i);
+	unregister_kretprobe(&inner->rp);
+	unregister_kretprobe(&outer->rp);
+
+	if (atomic_read(&outer->bad_case) || atomic_read(&inner->bad_case))
+		return krt_fail("handlers out of order: outer %d, inner %d",
+				atomic_read(&outer->bad_case),
+				atomic_read(&inner->bad_case));
+	return krt_check_probe(outer, KRT_CALLS) ?:
+	       krt_check_probe(inner, KRT_CALLS);
+}
+
+/*
+ * Several kretprobes on one function, with pouches of different sizes up
+ * to the largest allowed: each call gets one instance of each, and each
+ * pouch is filled and checked whole.
+ */
+static int krt_case_several_probes(void)
+{
+	static const size_t sizes[ARRAY_SIZE(krt_probes)] = {
+		sizeof(struct krt_pouch), 200, KRETPROBE_MAX_DATA_SIZE,
+	};
+	struct kretprobe *rps[ARRAY_SIZE(krt_probes)];
+	int ret, i;
+
+	for (i = 0; i < ARRAY_SIZE(krt_probes); i++) {
+		krt_prepare(&krt_probes[i], "krt_target", sizes[i],
+			    krt_expect_3x1);
+		rps[i] = &krt_probes[i].rp;
+	}
+	ret = register_kretprobes(rps, ARRAY_SIZE(rps));
+	if (ret)
+		return krt_fail("register_kretprobes: %d", ret);
+	for (i = 0; i < KRT_CALLS; i++)
+		krt_target(i);
+	unregister_kretprobes(rps, ARRAY_SIZE(rps));
+
+	for (i = 0; i < ARRAY_SIZE(krt_probes); i++) {
+		ret = krt_check_probe(&krt_probes[i], KRT_CALLS);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A crowd of kthreads parked inside krt_park() until released together:
+ * the many-tasks and migration cases use it, and so can any case that
+ * needs many calls in flight at once.
+ */
+struct krt_crowd {
+	struct task_struct **tasks;
+	int n;
+	atomic_t tags;
+	atomic_t inside;	/* tasks waiting inside krt_park() */
+	atomic_t done;		/* tasks back from krt_park() */
+	atomic_t bad;		/* krt_park() returned a wrong value */
+	bool open;
+	wait_queue_head_t gate;	/* parked tasks wait here */
+	wait_queue_head_t ctl;	/* the case waits here for inside and done */
+};
+
+static noinline __noipa unsigned long krt_park(unsigned long tag,
+					       struct krt_crowd *c)
+{
+	atomic_inc(&c->inside);
+	wake_up(&c->ctl);
+	wait_event(c->gate, READ_ONCE(c->open));
+	return tag * 3 + 1;
+}
+
+static int krt_crowd_thread(void *data)
+{
+	struct krt_crowd *c = data;
+	unsigned long tag = atomic_inc_return(&c->tags);
+
+	if (krt_park(tag, c) != tag * 3 + 1)
+		atomic_inc(&c->bad);
+	atomic_inc(&c->done);
+	wake_up(&c->ctl);
+
+	/* Exit only through kthread_stop(), so the module outlives us. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * Start @n kthreads (on @cpu if it is not negative) and wait until all of
+ * them are parked.  Returns how many are parked.
+ */
+static int krt_crowd_gather(struct krt_crowd *c, int n, int cpu)
+{
+	struct task_struct *t;
+
+	memset(c, 0, sizeof(*c));
+	init_waitqueue_head(&c->gate);
+	init_waitqueue_head(&c->ctl);
+	c->tasks = kcalloc(n, sizeof(*c->tasks), GFP_KERNEL);
+	if (!c->tasks)
+		return 0;
+	for (c->n = 0; c->n < n; c->n++) {
+		t = kthread_create(krt_crowd_thread, c, "krt_crowd/%d", c->n);
+		if (IS_ERR(t))
+			break;
+		if (cpu >= 0)
+			set_cpus_allowed_ptr(t, cpumask_of(cpu));
+		c->tasks[c->n] = t;
+		wake_up_process(t);
+	}
+	wait_event_timeout(c->ctl, atomic_read(&c->inside) == c->n, KRT_WAIT);
+	return atomic_read(&c->inside);
+}
+
+/* Open the gate and wait until every parked task is back. */
+static int krt_crowd_release(struct krt_crowd *c)
+{
+	WRITE_ONCE(c->open, true);
+	wake_up_all(&c->gate);
+	wait_event_timeout(c->ctl, atomic_read(&c->done) == c->n, KRT_WAIT);
+	return atomic_read(&c->done);
+}
+
+static void krt_crowd_stop(struct krt_crowd *c)
+{
+	int i;
+
+	if (!READ_ONCE(c->open))
+		krt_crowd_release(c);
+	for (i = 0; i < c->n; i++)
+		kthread_stop(c->tasks[i]);
+	kfree(c->tasks);
+}
+
+static struct krt_crowd krt_crowd;
+
+/* Many tasks inside one probed function at once. */
+static int krt_case_many_tasks(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	struct krt_crowd *c = &krt_crowd;
+	int ret, parked, back;
+
+	krt_prepare(kp, "krt_park", sizeof(struct krt_pouch), krt_expect_3x1);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	parked = krt_crowd_gather(c, KRT_TASKS, -1);
+	back = krt_crowd_release(c);
+	krt_crowd_stop(c);
+	unregister_kretprobe(&kp->rp);
+
+	if (parked != KRT_TASKS || back != KRT_TASKS)
+		return krt_fail("%d tasks: %d were inside at once, %d came back",
+				KRT_TASKS, parked, back);
+	if (atomic_read(&c->bad))
+		return krt_fail("krt_park() returned %d wrong values",
+				atomic_read(&c->bad));
+	return krt_check_probe(kp, KRT_TASKS);
+}
+
+/* The migration case: entry on one CPU, return on another. */
+static int krt_mig_from, krt_mig_to;
+
+static void krt_check_migrated(struct krt_probe *kp, struct krt_pouch *p,
+			       struct pt_regs *regs)
+{
+	if (p->cpu != krt_mig_from || smp_processor_id() != krt_mig_to)
+		atomic_inc(&kp->bad_case);
+}
+
+/*
+ * The probed function sleeps on one CPU and returns on another: its
+ * affinity is changed while it sleeps.
+ */
+static int krt_case_sleep_and_migrate(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	struct krt_crowd *c = &krt_crowd;
+	int ret, parked, back;
+
+	krt_mig_from = cpumask_first(cpu_online_mask);
+	krt_mig_to = cpumask_next(krt_mig_from, cpu_online_mask);
+	if (krt_mig_to >= nr_cpu_ids)
+		return krt_skip("needs two online CPUs");
+
+	krt_prepare(kp, "krt_park", sizeof(struct krt_pouch), krt_expect_3x1);
+	kp->on_return = krt_check_migrated;
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	parked = krt_crowd_gather(c, 1, krt_mig_from);
+	if (parked == 1)
+		ret = set_cpus_allowed_ptr(c->tasks[0], cpumask_of(krt_mig_to));
+	back = krt_crowd_release(c);
+	krt_crowd_stop(c);
+	unregister_kretprobe(&kp->rp);
+
+	if (parked != 1 || back != 1)
+		return krt_fail("the sleeper did not park (%d) or return (%d)",
+				parked, back);
+	if (ret)
+		return krt_fail("set_cpus_allowed_ptr: %d", ret);
+	if (atomic_read(&kp->bad_case))
+		return krt_fail("no migration seen: expected entry on CPU%d and return on CPU%d",
+				krt_mig_from, krt_mig_to);
+	return krt_check_probe(kp, 1);
+}
+
+/*
+ * The stack pointer an entry handler reads with kernel_stack_pointer() is
+ * the probed function's own at entry: where the call left it.  The caller
+ * records its stack pointer just before the call.  On x86 the call pushes
+ * the return address, so the callee starts one word lower, at the return
+ * address into the caller (on i386 kernel_stack_pointer() cannot just read
+ * regs->sp: a trap from kernel mode does not save it).  On powerpc the
+ * call leaves r1 alone and puts the return address in the link register.
+ */
+static unsigned long krt_sp_at_call;
+static unsigned long krt_sp_at_entry;
+static unsigned long krt_ra_at_entry;
+
+static noinline __noipa unsigned long krt_sp_target(unsigned long x)
+{
+	return x * 3 + 1;
+}
+
+static noinline __noipa unsigned long krt_sp_caller(unsigned long x)
+{
+	unsigned long ret;
+
+	WRITE_ONCE(krt_sp_at_call, current_stack_pointer);
+	ret = krt_sp_target(x);
+	/* Not a tail call: the return address must point into this function. */
+	barrier();
+	return ret;
+}
+
+static int krt_record_sp(struct krt_probe *kp, struct krt_pouch *p,
+			 struct pt_regs *regs)
+{
+	krt_sp_at_entry = p->sp;
+#if defined(CONFIG_X86)
+	krt_ra_at_entry = *(unsigned long *)p->sp;
+#elif defined(CONFIG_PPC)
+	krt_ra_at_entry = regs->link;
+#endif
+	return 0;
+}
+
+static int krt_case_stack_pointer(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	char caller[64];
+	unsigned long want_sp;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PPC))
+		return krt_skip("no reference stack pointer on this arch");
+
+	krt_prepare(kp, "krt_sp_target", sizeof(struct krt_pouch),
+		    krt_expect_3x1);
+	kp->on_entry = krt_record_sp;
+	krt_ra_at_entry = 0;
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	krt_sp_caller(7);
+	unregister_kretprobe(&kp->rp);
+
+	ret = krt_check_probe(kp, 1);
 	if (ret)
 		return ret;
-	if (atomic_read(&krt_bad_retval))
-		return krt_fail("%d of %d return values differ from the function's",
-				atomic_read(&krt_bad_retval), KRT_CALLS);
+	want_sp = krt_sp_at_call;
+	if (IS_ENABLED(CONFIG_X86))
+		want_sp -= sizeof(unsigned long);
+	if (krt_sp_at_entry != want_sp)
+		return krt_fail("kernel_stack_pointer() %lx, expected %lx (caller's %lx)",
+				krt_sp_at_entry, want_sp, krt_sp_at_call);
+	/* "%ps" of a module address is "name [module]": keep the name. */
+	snprintf(caller, sizeof(caller), "%ps", (void *)krt_ra_at_entry);
+	strreplace(caller, ' ', '\0');
+	if (strcmp(caller, "krt_sp_caller"))
+		return krt_fail("return address at entry %pS is not in krt_sp_caller()",
+				(void *)krt_ra_at_entry);
 	return 0;
+}
+
+/*
+ * Bad input gets a clear error and changes nothing; unregistering twice is
+ * harmless, and the same kretprobe can be registered again afterwards.
+ */
+static int krt_expect_error(struct krt_probe *kp, int want, const char *what)
+{
+	int ret = register_kretprobe(&kp->rp);
+
+	if (!ret)
+		unregister_kretprobe(&kp->rp);
+	if (ret != want)
+		return krt_fail("%s: register_kretprobe returned %d, expected %d",
+				what, ret, want);
+	return 0;
+}
+
+static int krt_case_bad_input(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	int ret;
+
+	krt_prepare(kp, "krt_target", KRETPROBE_MAX_DATA_SIZE + 1, NULL);
+	ret = krt_expect_error(kp, -E2BIG, "data_size above KRETPROBE_MAX_DATA_SIZE");
+	if (ret)
+		return ret;
+
+	krt_prepare(kp, "krt_no_such_function", sizeof(struct krt_pouch), NULL);
+	ret = krt_expect_error(kp, -ENOENT, "unknown symbol");
+	if (ret)
+		return ret;
+
+	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), NULL);
+	kp->rp.kp.offset = 64;
+	ret = krt_expect_error(kp, -EINVAL, "offset 64, not a function entry");
+	if (ret)
+		return ret;
+
+	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), NULL);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	krt_target(1);
+	unregister_kretprobe(&kp->rp);
+	unregister_kretprobe(&kp->rp);
+	ret = krt_check_probe(kp, 1);
+	if (ret)
+		return ret;
+
+	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), NULL);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("registering again after a double unregister: %d",
+				ret);
+	krt_target(2);
+	unregister_kretprobe(&kp->rp);
+	return krt_check_probe(kp, 1);
+}
+
+/*
+ * A kretprobe on the nanosleep path, left registered until the module
+ * unloads, so that the driver can unload the module while sleepers are
+ * still inside the probed function.
+ */
+static struct krt_probe krt_sleep_probe;
+static bool krt_sleep_probe_on;
+
+static int krt_sleep_probe_arm(void)
+{
+	int ret;
+
+	if (krt_sleep_probe_on)
+		return 0;
+	krt_prepare(&krt_sleep_probe, "hrtimer_nanosleep",
+		    sizeof(struct krt_pouch), NULL);
+	ret = register_kretprobe(&krt_sleep_probe.rp);
+	if (!ret)
+		krt_sleep_probe_on = true;
+	return ret;
 }
 
 struct krt_case {
@@ -175,7 +785,15 @@ struct krt_case {
 
 static const struct krt_case krt_cases[] = {
 	{ "pairing",		krt_case_pairing },
+	{ "voluntary_miss",	krt_case_voluntary_miss },
+	{ "recursion",		krt_case_recursion },
+	{ "nesting",		krt_case_nesting },
+	{ "many_tasks",		krt_case_many_tasks },
+	{ "several_probes",	krt_case_several_probes },
+	{ "sleep_and_migrate",	krt_case_sleep_and_migrate },
+	{ "stack_pointer",	krt_case_stack_pointer },
 	{ "return_value",	krt_case_return_value },
+	{ "bad_input",		krt_case_bad_input },
 };
 
 static DEFINE_MUTEX(krt_lock);
@@ -232,6 +850,30 @@ static ssize_t krt_cases_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
+static ssize_t krt_sleep_probe_write(struct file *file,
+				     const char __user *ubuf, size_t len,
+				     loff_t *ppos)
+{
+	int ret;
+
+	mutex_lock(&krt_lock);
+	ret = krt_sleep_probe_arm();
+	mutex_unlock(&krt_lock);
+	return ret ?: len;
+}
+
+static ssize_t krt_inflight_read(struct file *file, char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	struct krt_probe *kp = &krt_sleep_probe;
+	char buf[16];
+	int n;
+
+	n = scnprintf(buf, sizeof(buf), "%d\n",
+		      atomic_read(&kp->entries) - atomic_read(&kp->returns));
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
 static const struct file_operations krt_run_fops = {
 	.write	= krt_run_write,
 	.llseek	= noop_llseek,
@@ -247,12 +889,27 @@ static const struct file_operations krt_cases_fops = {
 	.llseek	= default_llseek,
 };
 
+static const struct file_operations krt_sleep_probe_fops = {
+	.write	= krt_sleep_probe_write,
+	.llseek	= noop_llseek,
+};
+
+static const struct file_operations krt_inflight_fops = {
+	.read	= krt_inflight_read,
+	.llseek	= default_llseek,
+};
+
 static int __init krt_init(void)
 {
+	krt_recurse_fn = krt_recurse;
 	krt_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("run", 0200, krt_dir, NULL, &krt_run_fops);
 	debugfs_create_file("result", 0400, krt_dir, NULL, &krt_result_fops);
 	debugfs_create_file("cases", 0400, krt_dir, NULL, &krt_cases_fops);
+	debugfs_create_file("sleep_probe", 0200, krt_dir, NULL,
+			    &krt_sleep_probe_fops);
+	debugfs_create_file("inflight", 0400, krt_dir, NULL,
+			    &krt_inflight_fops);
 	strscpy(krt_result, "no case run yet", sizeof(krt_result));
 	return 0;
 }
@@ -260,6 +917,8 @@ static int __init krt_init(void)
 static void __exit krt_exit(void)
 {
 	debugfs_remove_recursive(krt_dir);
+	if (krt_sleep_probe_on)
+		unregister_kretprobe(&krt_sleep_probe.rp);
 }
 
 module_init(krt_init);
