@@ -11,6 +11,7 @@ MOD=test_kretprobe
 DBG=/sys/kernel/debug/$MOD
 KSFT_SKIP=4
 SLEEPERS=8
+SLEEP=5
 
 echo "TAP version 13"
 
@@ -49,17 +50,23 @@ report() { # report RESULT NAME
 }
 
 for c in $cases; do
-	echo "$c" >"$DBG/run"
-	report "$(cat "$DBG/result")" "$c"
+	if echo "$c" >"$DBG/run"; then
+		report "$(cat "$DBG/result")" "$c"
+	else
+		report "fail: writing $c to $DBG/run failed" "$c"
+	fi
 done
 
 # Unload the module while $SLEEPERS tasks sleep inside a function it
-# probes: the unload must succeed and every sleeper come back normally.
+# probes: the unload must succeed while they sleep, and every sleeper come
+# back normally through the return hook of a kretprobe that is gone.
 unload_in_flight() {
+	grep -q ' hrtimer_nanosleep$' /proc/kallsyms ||
+		{ echo "skip: no hrtimer_nanosleep"; return; }
 	echo 1 >"$DBG/sleep_probe" || { echo "fail: cannot arm the sleep probe"; return; }
 	pids=""
 	for i in $(seq $SLEEPERS); do
-		sleep 2 &
+		sleep $SLEEP &
 		pids="$pids $!"
 	done
 	tries=0
@@ -69,12 +76,18 @@ unload_in_flight() {
 	done
 	inflight=$(cat "$DBG/inflight")
 	rmmod "$MOD" || { echo "fail: rmmod with $inflight calls in flight"; return; }
+	asleep=0
+	for p in $pids; do
+		! kill -0 "$p" 2>/dev/null || asleep=$((asleep + 1))
+	done
 	bad=0
 	for p in $pids; do
 		wait "$p" || bad=$((bad + 1))
 	done
 	if [ "$inflight" -lt $SLEEPERS ]; then
 		echo "fail: only $inflight of $SLEEPERS sleepers were seen in flight"
+	elif [ $asleep -lt $SLEEPERS ]; then
+		echo "fail: only $asleep of $SLEEPERS sleepers were still asleep at unload"
 	elif [ $bad -ne 0 ]; then
 		echo "fail: $bad sleepers did not exit normally"
 	else

@@ -222,11 +222,14 @@ static int krt_check_probe(struct krt_probe *kp, int calls)
 {
 	const char *sym = kp->rp.kp.symbol_name;
 
+	/* rp.nmissed: no instance; kp.nmissed: a probe hit inside a probe. */
 	if (atomic_read(&kp->entries) != calls ||
-	    atomic_read(&kp->returns) != calls || kp->rp.nmissed)
-		return krt_fail("%s: %d calls: %d entries, %d returns, %d missed",
+	    atomic_read(&kp->returns) != calls ||
+	    kp->rp.nmissed || kp->rp.kp.nmissed)
+		return krt_fail("%s: %d calls: %d entries, %d returns, %d+%lu missed",
 				sym, calls, atomic_read(&kp->entries),
-				atomic_read(&kp->returns), kp->rp.nmissed);
+				atomic_read(&kp->returns), kp->rp.nmissed,
+				kp->rp.kp.nmissed);
 	if (atomic_read(&kp->bad_pouch))
 		return krt_fail("%s: %d of %d pouches changed between entry and return",
 				sym, atomic_read(&kp->bad_pouch), calls);
@@ -619,14 +622,16 @@ static int krt_case_sleep_and_migrate(void)
 	return krt_check_probe(kp, 1);
 }
 
+#if defined(CONFIG_X86) || defined(CONFIG_PPC)
 /*
  * The stack pointer an entry handler reads with kernel_stack_pointer() is
  * the probed function's own at entry: where the call left it.  The caller
  * records its stack pointer just before the call.  On x86 the call pushes
  * the return address, so the callee starts one word lower, at the return
- * address into the caller (on i386 kernel_stack_pointer() cannot just read
- * regs->sp: a trap from kernel mode does not save it).  On powerpc the
- * call leaves r1 alone and puts the return address in the link register.
+ * address into the caller; this is what the 2007 review worried about on
+ * i386, where a trap from kernel mode used not to save the stack pointer
+ * and &regs->sp stood in for it.  On powerpc the call leaves r1 alone and
+ * puts the return address in the link register.
  */
 static unsigned long krt_sp_at_call;
 static unsigned long krt_sp_at_entry;
@@ -667,9 +672,6 @@ static int krt_case_stack_pointer(void)
 	unsigned long want_sp;
 	int ret;
 
-	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PPC))
-		return krt_skip("no reference stack pointer on this arch");
-
 	krt_prepare(kp, "krt_sp_target", sizeof(struct krt_pouch),
 		    krt_expect_3x1);
 	kp->on_entry = krt_record_sp;
@@ -697,6 +699,12 @@ static int krt_case_stack_pointer(void)
 				(void *)krt_ra_at_entry);
 	return 0;
 }
+#else
+static int krt_case_stack_pointer(void)
+{
+	return krt_skip("no reference stack pointer on this arch");
+}
+#endif
 
 /*
  * Bad input gets a clear error and changes nothing; unregistering twice is
@@ -729,7 +737,8 @@ static int krt_case_bad_input(void)
 	if (ret)
 		return ret;
 
-	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), NULL);
+	/* This function is long enough for +64 to be inside it. */
+	krt_prepare(kp, "krt_case_bad_input", sizeof(struct krt_pouch), NULL);
 	kp->rp.kp.offset = 64;
 	ret = krt_expect_error(kp, -EINVAL, "offset 64, not a function entry");
 	if (ret)
@@ -764,6 +773,13 @@ static int krt_case_bad_input(void)
 static struct krt_probe krt_sleep_probe;
 static bool krt_sleep_probe_on;
 
+/* Count only the driver's sleepers, not every task that sleeps. */
+static int krt_only_sleepers(struct krt_probe *kp, struct krt_pouch *p,
+			     struct pt_regs *regs)
+{
+	return strcmp(current->comm, "sleep");
+}
+
 static int krt_sleep_probe_arm(void)
 {
 	int ret;
@@ -772,6 +788,7 @@ static int krt_sleep_probe_arm(void)
 		return 0;
 	krt_prepare(&krt_sleep_probe, "hrtimer_nanosleep",
 		    sizeof(struct krt_pouch), NULL);
+	krt_sleep_probe.on_entry = krt_only_sleepers;
 	ret = register_kretprobe(&krt_sleep_probe.rp);
 	if (!ret)
 		krt_sleep_probe_on = true;
@@ -802,15 +819,15 @@ static struct dentry *krt_dir;
 static ssize_t krt_run_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char name[32];
+	char buf[32], *name;
 	size_t i;
 
-	if (len >= sizeof(name))
+	if (len >= sizeof(buf))
 		return -EINVAL;
-	if (copy_from_user(name, ubuf, len))
+	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
-	name[len] = '\0';
-	strim(name);
+	buf[len] = '\0';
+	name = strim(buf);
 
 	for (i = 0; i < ARRAY_SIZE(krt_cases); i++) {
 		if (strcmp(name, krt_cases[i].name))
@@ -875,26 +892,31 @@ static ssize_t krt_inflight_read(struct file *file, char __user *ubuf,
 }
 
 static const struct file_operations krt_run_fops = {
+	.owner	= THIS_MODULE,
 	.write	= krt_run_write,
 	.llseek	= noop_llseek,
 };
 
 static const struct file_operations krt_result_fops = {
+	.owner	= THIS_MODULE,
 	.read	= krt_result_read,
 	.llseek	= default_llseek,
 };
 
 static const struct file_operations krt_cases_fops = {
+	.owner	= THIS_MODULE,
 	.read	= krt_cases_read,
 	.llseek	= default_llseek,
 };
 
 static const struct file_operations krt_sleep_probe_fops = {
+	.owner	= THIS_MODULE,
 	.write	= krt_sleep_probe_write,
 	.llseek	= noop_llseek,
 };
 
 static const struct file_operations krt_inflight_fops = {
+	.owner	= THIS_MODULE,
 	.read	= krt_inflight_read,
 	.llseek	= default_llseek,
 };
