@@ -63,13 +63,30 @@ ksmake() {
 		ARCH="$KARCH" CROSS_COMPILE="$KCROSS" KDIR="$obj" \
 		"$@"
 }
-# Of the ftrace selftests run only test.d/kprobe, through the same runner:
-# ftracetest-ktap runs every directory of test.d.
+# Of the ftrace selftests run only test.d/kprobe, through the same runner
+# (ftracetest-ktap runs every directory of test.d).  A case listed in
+# harness/configs/ARCH.ftrace-skip ("file.tc reason") is reported as
+# skipped with its reason, never run.
 ftrace_kprobe_only() {
 	k=$obj/kselftest
 	[ -x "$k/ftrace/ftracetest" ] || return 0
-	printf '#!/bin/sh\n# Written by the harness: the kprobe cases of ftracetest.\nexec ./ftracetest -K test.d/kprobe\n' \
-		>"$k/ftrace/ftracetest-kprobe"
+	skips=$TOP/harness/configs/$arch.ftrace-skip
+	{
+		echo '#!/bin/sh'
+		echo '# Written by the harness: the kprobe cases of ftracetest.'
+		if [ -f "$skips" ]; then
+			echo 'echo "TAP version 13"'
+			echo "echo 1..$(grep -c . "$skips")"
+			grep . "$skips" | awk '{ f = $1; $1 = ""
+				printf "echo \"ok %d %s # SKIP%s\"\n", NR, f, $0 }'
+		fi
+		printf 'exec ./ftracetest -K'
+		for f in "$k"/ftrace/test.d/kprobe/*.tc; do
+			f=${f##*/}
+			grep -q "^$f " "$skips" 2>/dev/null || printf ' test.d/kprobe/%s' "$f"
+		done
+		echo
+	} >"$k/ftrace/ftracetest-kprobe"
 	chmod +x "$k/ftrace/ftracetest-kprobe"
 	sed -i 's/^ftrace:ftracetest-ktap$/ftrace:ftracetest-kprobe/' \
 		"$k/kselftest-list.txt"
