@@ -65,8 +65,8 @@ ksmake() {
 }
 # Of the ftrace selftests run only test.d/kprobe, through the same runner
 # (ftracetest-ktap runs every directory of test.d).  A case listed in
-# harness/configs/ARCH.ftrace-skip ("file.tc reason") is reported as
-# skipped with its reason, never run.
+# harness/configs/ARCH.ftrace-skip ("file.tc reason", or "* reason" for
+# all of them) is reported as skipped with its reason, never run.
 ftrace_kprobe_only() {
 	k=$obj/kselftest
 	[ -x "$k/ftrace/ftracetest" ] || return 0
@@ -74,7 +74,10 @@ ftrace_kprobe_only() {
 	{
 		echo '#!/bin/sh'
 		echo '# Written by the harness: the kprobe cases of ftracetest.'
-		if [ -f "$skips" ]; then
+		if grep -q '^\* ' "$skips" 2>/dev/null; then
+			echo "echo '1..0 # SKIP $(sed -n 's/^\* //p' "$skips")'"
+			echo 'exit 4'
+		elif [ -f "$skips" ]; then
 			echo 'echo "TAP version 13"'
 			echo "echo 1..$(grep -c . "$skips")"
 			grep . "$skips" | awk '{ f = $1; $1 = ""
