@@ -12,6 +12,9 @@ JOBS=${JOBS:-$(($(nproc) + 1))}
 
 export CCACHE_DIR=${CCACHE_DIR:-$KR_CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
+# Paths under $OUT are hashed relative to it: a fresh clone elsewhere (CI)
+# hits the cache that an earlier checkout filled.
+export CCACHE_BASEDIR=$OUT
 # Timestamps in the kernel image would defeat ccache and make reruns noisy.
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=kretprobe KBUILD_BUILD_HOST=harness
