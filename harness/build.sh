@@ -1,8 +1,9 @@
 #!/bin/sh
 # build.sh ARCH VARIANT: configure and build the kernel, its modules and the
 # kselftest targets for ARCH (x86_64, i386, ppc64le) from the series work
-# tree (VARIANT=series) or the unpatched base (VARIANT=base), into
-# $OUT/build/VARIANT-ARCH.  The kselftests always come from the series tree:
+# tree (VARIANT=series), the same with the debug options of
+# configs/debug.config and configs/ARCH.debug.config (VARIANT=debug), or the
+# unpatched base (VARIANT=base), into $OUT/build/VARIANT-ARCH.  The kselftests always come from the series tree:
 # the base runs the same tests, so they show where the base fails.
 . "$(dirname "$0")/lib.sh"
 
@@ -10,8 +11,9 @@ arch=$1 variant=$2
 arch_vars "$arch"
 case $variant in
 series) src=$SRC ;;
+debug) src=$SRC DEBUG=1 ;;
 base) src=$BASESRC ;;
-*) die "VARIANT must be series or base, not '$variant'" ;;
+*) die "VARIANT must be series, debug or base, not '$variant'" ;;
 esac
 obj=$OUT/build/$variant-$arch
 mkdir -p "$obj"
@@ -28,7 +30,10 @@ fragments() {
 		f=$SRC/tools/testing/selftests/$t/config
 		[ ! -f "$f" ] || echo "$f"
 	done
-	[ -z "${DEBUG:-}" ] || echo "$TOP/harness/configs/debug.config"
+	[ -z "${DEBUG:-}" ] && return
+	echo "$TOP/harness/configs/debug.config"
+	f=$TOP/harness/configs/$arch.debug.config
+	[ ! -f "$f" ] || echo "$f"
 }
 
 # configure: tinyconfig + fragments, redone only when an input changed.
@@ -99,6 +104,11 @@ rm -rf "$obj/kselftest"
 mkdir -p "$obj/kselftest"
 if [ -n "$KTARGETS" ]; then
 	ksmake -s clean >/dev/null
+	# kselftest's "all" succeeds if any one target builds: check each.
+	for t in $KTARGETS; do
+		ksmake TARGETS="$t" all ||
+			die "kselftest target $t did not build for $arch"
+	done
 	ksmake INSTALL_PATH="$obj/kselftest" install
 fi
 ftrace_kprobe_only

@@ -3,8 +3,10 @@
 #
 # Run the kretprobe contract cases of test_kretprobe.ko, one TAP test point
 # per case.  The module does the work; this script loads it, runs each case
-# through debugfs and reports what the module found.  The last case unloads
-# the module while calls of one of its kretprobes are still in flight.
+# through debugfs and reports what the module found.  Then a kprobe_events
+# return probe with the default maxactive sees many sleepers at once, and
+# the last case unloads the module while calls of one of its kretprobes are
+# still in flight.
 
 DIR=$(dirname "$0")
 MOD=test_kretprobe
@@ -12,6 +14,9 @@ DBG=/sys/kernel/debug/$MOD
 KSFT_SKIP=4
 SLEEPERS=8
 SLEEP=5
+CROWD=1000		# sleepers of the tracefs case
+CROWD_SLEEP=30
+TRACEFS=/sys/kernel/tracing
 
 echo "TAP version 13"
 
@@ -32,7 +37,7 @@ load_module || skip_all "cannot load $MOD (CONFIG_KPROBES, CONFIG_MODULES?)"
 trap 'rmmod "$MOD" 2>/dev/null' EXIT
 
 cases=$(cat "$DBG/cases")
-echo "1..$(($(echo "$cases" | wc -l) + 1))"
+echo "1..$(($(echo "$cases" | wc -l) + 2))"
 n=0
 failed=0
 skipped=0
@@ -56,6 +61,49 @@ for c in $cases; do
 		report "fail: writing $c to $DBG/run failed" "$c"
 	fi
 done
+
+# A return probe from kprobe_events, with no MAXACTIVE (the default, as
+# perf and BPF use), on a function $CROWD sleepers are inside at once: one
+# event per sleeper, and nothing missed in kprobe_profile.
+tracefs_crowd() {
+	grep -q ' hrtimer_nanosleep$' /proc/kallsyms ||
+		{ echo "skip: no hrtimer_nanosleep"; return; }
+	if [ ! -f "$TRACEFS/kprobe_events" ]; then
+		mount -t tracefs nodev "$TRACEFS" 2>/dev/null ||
+			{ echo "skip: no tracefs"; return; }
+	fi
+	[ -f "$TRACEFS/kprobe_events" ] || { echo "skip: no kprobe_events"; return; }
+	ev=$TRACEFS/events/kprobes/krt_crowd
+	echo 'r:krt_crowd hrtimer_nanosleep ret=$retval' >>"$TRACEFS/kprobe_events" ||
+		{ echo "fail: cannot add a return probe to kprobe_events"; return; }
+	echo 'comm == "sleep"' >"$ev/filter"
+	echo >"$TRACEFS/trace"
+	echo 1 >"$ev/enable"
+	pids=""
+	for i in $(seq $CROWD); do
+		sleep $CROWD_SLEEP &
+		pids="$pids $!"
+	done
+	# All of them at once: the first is still asleep after the last started.
+	together=yes
+	kill -0 $(echo $pids | cut -d' ' -f1) 2>/dev/null || together=no
+	for p in $pids; do
+		wait "$p"
+	done
+	echo 0 >"$ev/enable"
+	events=$(grep -c ' krt_crowd: ' "$TRACEFS/trace")
+	missed=$(awk '$1 == "krt_crowd" { print $3 }' "$TRACEFS/kprobe_profile")
+	echo '-:krt_crowd' >>"$TRACEFS/kprobe_events"
+	echo "# tracefs_crowd: $CROWD sleepers, $events return events, $missed missed" >&2
+	if [ $together = no ]; then
+		echo "fail: the first sleeper was gone before the last one started"
+	elif [ "$events" != $CROWD ] || [ "$missed" != 0 ]; then
+		echo "fail: $CROWD sleepers: $events return events, $missed missed"
+	else
+		echo pass
+	fi
+}
+report "$(tracefs_crowd)" tracefs_crowd
 
 # Unload the module while $SLEEPERS tasks sleep inside a function it
 # probes: the unload must succeed while they sleep, and every sleeper come

@@ -23,6 +23,7 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/hrtimer.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -33,6 +34,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
@@ -41,6 +43,11 @@
 #define KRT_DEPTH	64	/* recursion depth */
 #define KRT_TASKS	64	/* kthreads of the many-tasks case */
 #define KRT_MAXACTIVE	256	/* instances: enough for every contract case */
+#define KRT_CROWD	4096	/* kthreads of the exhaustion case */
+#define KRT_DEEP	1000	/* deepest recursion, if the stack holds it */
+#define KRT_HARDIRQ	200	/* calls from an hrtimer (hard IRQ) */
+#define KRT_SOFTIRQ	20	/* calls from a timer (softirq) */
+#define KRT_HARDIRQ_NS	(200 * NSEC_PER_USEC)	/* between hrtimer calls */
 #define KRT_WAIT	(60 * HZ)
 #define KRT_MAGIC	0x6b727462UL
 
@@ -466,17 +473,32 @@ struct krt_crowd {
 	atomic_t inside;	/* tasks waiting inside krt_park() */
 	atomic_t done;		/* tasks back from krt_park() */
 	atomic_t bad;		/* krt_park() returned a wrong value */
+	unsigned long (*park)(unsigned long tag, struct krt_crowd *c);
 	bool open;
 	wait_queue_head_t gate;	/* parked tasks wait here */
 	wait_queue_head_t ctl;	/* the case waits here for inside and done */
 };
 
-static noinline __noipa unsigned long krt_park(unsigned long tag,
-					       struct krt_crowd *c)
+static void krt_wait_at_gate(struct krt_crowd *c)
 {
 	atomic_inc(&c->inside);
 	wake_up(&c->ctl);
 	wait_event(c->gate, READ_ONCE(c->open));
+}
+
+static noinline __noipa unsigned long krt_park(unsigned long tag,
+					       struct krt_crowd *c)
+{
+	krt_wait_at_gate(c);
+	return tag * 3 + 1;
+}
+
+/* Parks when called by a task of crowd @c; returns at once from an IRQ. */
+static noinline __noipa unsigned long krt_park_or_not(unsigned long tag,
+						      struct krt_crowd *c)
+{
+	if (c)
+		krt_wait_at_gate(c);
 	return tag * 3 + 1;
 }
 
@@ -485,7 +507,7 @@ static int krt_crowd_thread(void *data)
 	struct krt_crowd *c = data;
 	unsigned long tag = atomic_inc_return(&c->tags);
 
-	if (krt_park(tag, c) != tag * 3 + 1)
+	if (c->park(tag, c) != tag * 3 + 1)
 		atomic_inc(&c->bad);
 	atomic_inc(&c->done);
 	wake_up(&c->ctl);
@@ -501,14 +523,17 @@ static int krt_crowd_thread(void *data)
 }
 
 /*
- * Start @n kthreads (on @cpu if it is not negative) and wait until all of
- * them are parked.  Returns how many are parked.
+ * Start @n kthreads (on @cpu if it is not negative) that call @park, and
+ * wait until all of them are parked.  Returns how many are parked.
  */
-static int krt_crowd_gather(struct krt_crowd *c, int n, int cpu)
+static int krt_crowd_gather(struct krt_crowd *c, int n, int cpu,
+			    unsigned long (*park)(unsigned long tag,
+						  struct krt_crowd *c))
 {
 	struct task_struct *t;
 
 	memset(c, 0, sizeof(*c));
+	c->park = park;
 	init_waitqueue_head(&c->gate);
 	init_waitqueue_head(&c->ctl);
 	c->tasks = kcalloc(n, sizeof(*c->tasks), GFP_KERNEL);
@@ -560,7 +585,7 @@ static int krt_case_many_tasks(void)
 	ret = register_kretprobe(&kp->rp);
 	if (ret)
 		return krt_fail("register_kretprobe: %d", ret);
-	parked = krt_crowd_gather(c, KRT_TASKS, -1);
+	parked = krt_crowd_gather(c, KRT_TASKS, -1, krt_park);
 	back = krt_crowd_release(c);
 	krt_crowd_stop(c);
 	unregister_kretprobe(&kp->rp);
@@ -604,7 +629,7 @@ static int krt_case_sleep_and_migrate(void)
 	ret = register_kretprobe(&kp->rp);
 	if (ret)
 		return krt_fail("register_kretprobe: %d", ret);
-	parked = krt_crowd_gather(c, 1, krt_mig_from);
+	parked = krt_crowd_gather(c, 1, krt_mig_from, krt_park);
 	if (parked == 1)
 		ret = set_cpus_allowed_ptr(c->tasks[0], cpumask_of(krt_mig_to));
 	back = krt_crowd_release(c);
@@ -766,6 +791,216 @@ static int krt_case_bad_input(void)
 }
 
 /*
+ * The lossless cases: kretprobes with the default maxactive, and more
+ * calls in flight at once than that many instances.
+ */
+
+/* More tasks inside one probed function at once than any default pool. */
+static int krt_case_exhaustion(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	struct krt_crowd *c = &krt_crowd;
+	int ret, parked, back;
+
+	krt_prepare(kp, "krt_park", sizeof(struct krt_pouch), krt_expect_3x1);
+	kp->rp.maxactive = 0;
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	parked = krt_crowd_gather(c, KRT_CROWD, -1, krt_park);
+	back = krt_crowd_release(c);
+	krt_crowd_stop(c);
+	unregister_kretprobe(&kp->rp);
+
+	pr_info("exhaustion: %d tasks, maxactive %d: %d entries, %d returns, %d missed\n",
+		KRT_CROWD, kp->rp.maxactive, atomic_read(&kp->entries),
+		atomic_read(&kp->returns), kp->rp.nmissed);
+	if (parked != KRT_CROWD || back != KRT_CROWD)
+		return krt_fail("%d tasks: %d were inside at once, %d came back",
+				KRT_CROWD, parked, back);
+	if (atomic_read(&c->bad))
+		return krt_fail("krt_park() returned %d wrong values",
+				atomic_read(&c->bad));
+	return krt_check_probe(kp, KRT_CROWD);
+}
+
+/* Stack pointers at entry of the two outermost levels of a recursion. */
+static unsigned long krt_level_sp[2];
+
+static int krt_record_level_sp(struct krt_probe *kp, struct krt_pouch *p,
+			       struct pt_regs *regs)
+{
+	if (p->arg < ARRAY_SIZE(krt_level_sp))
+		krt_level_sp[p->arg] = p->sp;
+	return 0;
+}
+
+/*
+ * How deep krt_recurse() can go in half of the kernel stack: measured, as
+ * the frame size depends on the arch and the compiler.
+ */
+static int krt_max_depth(unsigned long *depth, unsigned long *frame)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	int ret;
+
+	memset(krt_level_sp, 0, sizeof(krt_level_sp));
+	krt_prepare(kp, "krt_recurse", sizeof(struct krt_pouch), NULL);
+	kp->on_entry = krt_record_level_sp;
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	krt_recurse(1);
+	unregister_kretprobe(&kp->rp);
+
+	*frame = krt_level_sp[1] - krt_level_sp[0];
+	if (!krt_level_sp[0] || !*frame || *frame > THREAD_SIZE / 8)
+		return krt_fail("cannot measure a recursion level: sp %lx, %lx",
+				krt_level_sp[1], krt_level_sp[0]);
+	*depth = min_t(unsigned long, KRT_DEEP, THREAD_SIZE / 2 / *frame);
+	return 0;
+}
+
+/*
+ * Recursion much deeper than the default pool: every level must come back
+ * with its own pouch, last in first out, and nothing may be missed.  1000
+ * levels where the kernel stack holds them, else as many as half of it
+ * holds.
+ */
+static int krt_case_deep_recursion(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	unsigned long depth, frame, got;
+	int ret;
+
+	ret = krt_max_depth(&depth, &frame);
+	if (ret)
+		return ret;
+
+	krt_prepare(kp, "krt_recurse", sizeof(struct krt_pouch),
+		    krt_expect_same);
+	kp->rp.maxactive = 0;
+	kp->on_return = krt_check_lifo;
+	atomic_set(&krt_next_level, 0);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	got = krt_recurse(depth);
+	unregister_kretprobe(&kp->rp);
+
+	pr_info("deep_recursion: depth %lu (%lu bytes a level, THREAD_SIZE %lu), maxactive %d: %d returns, %d missed\n",
+		depth, frame, (unsigned long)THREAD_SIZE, kp->rp.maxactive,
+		atomic_read(&kp->returns), kp->rp.nmissed);
+	if (got != depth)
+		return krt_fail("krt_recurse(%lu) returned %lu", depth, got);
+	ret = krt_check_probe(kp, depth + 1);
+	if (ret)
+		return ret;
+	if (atomic_read(&kp->bad_case))
+		return krt_fail("%d of %lu levels returned out of LIFO order",
+				atomic_read(&kp->bad_case), depth + 1);
+	return 0;
+}
+
+/*
+ * The interrupt-context case: tasks sleep inside krt_park_or_not() and
+ * hold more instances than the default pool has, while an hrtimer (hard
+ * IRQ) and a timer (softirq) call it too.
+ */
+static struct hrtimer krt_hrtimer;
+static struct timer_list krt_timer;
+static atomic_t krt_hardirq_calls, krt_softirq_calls, krt_irq_entries;
+static DECLARE_COMPLETION(krt_hrtimer_done);
+static DECLARE_COMPLETION(krt_timer_done);
+
+static enum hrtimer_restart krt_hrtimer_fn(struct hrtimer *t)
+{
+	int n = atomic_inc_return(&krt_hardirq_calls);
+
+	krt_park_or_not(n, NULL);
+	if (n == KRT_HARDIRQ) {
+		complete(&krt_hrtimer_done);
+		return HRTIMER_NORESTART;
+	}
+	hrtimer_forward_now(t, ns_to_ktime(KRT_HARDIRQ_NS));
+	return HRTIMER_RESTART;
+}
+
+static void krt_timer_fn(struct timer_list *t)
+{
+	int n = atomic_inc_return(&krt_softirq_calls);
+
+	krt_park_or_not(n, NULL);
+	if (n == KRT_SOFTIRQ)
+		complete(&krt_timer_done);
+	else
+		mod_timer(t, jiffies + 1);
+}
+
+static int krt_count_irq(struct krt_probe *kp, struct krt_pouch *p,
+			 struct pt_regs *regs)
+{
+	if (in_hardirq() || in_serving_softirq())
+		atomic_inc(&krt_irq_entries);
+	return 0;
+}
+
+static int krt_case_interrupt_context(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	struct krt_crowd *c = &krt_crowd;
+	int ret, parked, back, in_irq;
+	bool timers_done;
+
+	krt_prepare(kp, "krt_park_or_not", sizeof(struct krt_pouch),
+		    krt_expect_3x1);
+	kp->rp.maxactive = 0;
+	kp->on_entry = krt_count_irq;
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	parked = krt_crowd_gather(c, KRT_TASKS, -1, krt_park_or_not);
+
+	atomic_set(&krt_hardirq_calls, 0);
+	atomic_set(&krt_softirq_calls, 0);
+	atomic_set(&krt_irq_entries, 0);
+	reinit_completion(&krt_hrtimer_done);
+	reinit_completion(&krt_timer_done);
+	hrtimer_init(&krt_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	krt_hrtimer.function = krt_hrtimer_fn;
+	timer_setup(&krt_timer, krt_timer_fn, 0);
+	hrtimer_start(&krt_hrtimer, ns_to_ktime(KRT_HARDIRQ_NS),
+		      HRTIMER_MODE_REL_HARD);
+	mod_timer(&krt_timer, jiffies + 1);
+	timers_done = wait_for_completion_timeout(&krt_hrtimer_done, KRT_WAIT) &&
+		      wait_for_completion_timeout(&krt_timer_done, KRT_WAIT);
+	hrtimer_cancel(&krt_hrtimer);
+	timer_shutdown_sync(&krt_timer);
+
+	back = krt_crowd_release(c);
+	krt_crowd_stop(c);
+	unregister_kretprobe(&kp->rp);
+
+	in_irq = atomic_read(&krt_irq_entries);
+	pr_info("interrupt_context: %d tasks, %d hard IRQ and %d softirq calls, maxactive %d: %d entries (%d in IRQ), %d returns, %d missed\n",
+		KRT_TASKS, atomic_read(&krt_hardirq_calls),
+		atomic_read(&krt_softirq_calls), kp->rp.maxactive,
+		atomic_read(&kp->entries), in_irq, atomic_read(&kp->returns),
+		kp->rp.nmissed);
+	if (parked != KRT_TASKS || back != KRT_TASKS)
+		return krt_fail("%d tasks: %d were inside at once, %d came back",
+				KRT_TASKS, parked, back);
+	if (!timers_done)
+		return krt_fail("the timers did not finish: %d hard IRQ, %d softirq calls",
+				atomic_read(&krt_hardirq_calls),
+				atomic_read(&krt_softirq_calls));
+	if (in_irq != KRT_HARDIRQ + KRT_SOFTIRQ)
+		return krt_fail("%d entries in IRQ context, expected %d",
+				in_irq, KRT_HARDIRQ + KRT_SOFTIRQ);
+	return krt_check_probe(kp, KRT_TASKS + KRT_HARDIRQ + KRT_SOFTIRQ);
+}
+
+/*
  * A kretprobe on the nanosleep path, left registered until the module
  * unloads, so that the driver can unload the module while sleepers are
  * still inside the probed function.
@@ -811,6 +1046,9 @@ static const struct krt_case krt_cases[] = {
 	{ "stack_pointer",	krt_case_stack_pointer },
 	{ "return_value",	krt_case_return_value },
 	{ "bad_input",		krt_case_bad_input },
+	{ "exhaustion",		krt_case_exhaustion },
+	{ "deep_recursion",	krt_case_deep_recursion },
+	{ "interrupt_context",	krt_case_interrupt_context },
 };
 
 static DEFINE_MUTEX(krt_lock);
