@@ -154,7 +154,7 @@ static const struct {
 	u64 mask;
 	const char *name;
 } openat_flag_names[] = {
-	/* Flags of two bits first: O_TMPFILE includes O_DIRECTORY. */
+	/* Two-bit flags first: O_SYNC has O_DSYNC, O_TMPFILE O_DIRECTORY. */
 	{ O_SYNC,	"O_SYNC" },
 	{ O_TMPFILE,	"O_TMPFILE" },
 	{ O_CREAT,	"O_CREAT" },

@@ -59,18 +59,22 @@ exit 0
 EOF
 chmod +x "$W/$COMM"
 
-dmesg_from=$(($(dmesg | wc -l) + 1))
-log() { dmesg | tail -n +"$dmesg_from" | sed -n "s/.*$MOD: //p"; }
+# Kernel log lines of the module since mark_log.
+mark_log() { log_from=$(($(dmesg | wc -l) + 1)); }
+log() { dmesg | tail -n +"$log_from" | sed -n "s/.*$MOD: //p"; }
 
-if ! modprobe -q "$MOD" comm="$COMM" 2>/dev/null; then
-	ko=$(find "/lib/modules/$(uname -r)" -name "$MOD.ko" 2>/dev/null | head -n 1)
-	[ -n "$ko" ] ||
-		skip_all "no $MOD module (CONFIG_SAMPLE_KRETPROBE_OPENAT=m, modules_install)"
-	insmod "$ko" comm="$COMM" || skip_all "cannot load $ko"
-fi
+load() { # load PARAM...
+	modprobe -q "$MOD" "$@" 2>/dev/null || insmod "$ko" "$@"
+}
+
+ko=$(find "/lib/modules/$(uname -r)" -name "$MOD.ko*" 2>/dev/null | head -n 1)
+[ -n "$ko" ] ||
+	skip_all "no $MOD module (CONFIG_SAMPLE_KRETPROBE_OPENAT=m, modules_install)"
+mark_log
+load comm="$COMM" || skip_all "cannot load $MOD"
 
 nexp=$(grep -c . "$W/expected")
-echo "1..$((nexp + 2))"
+echo "1..$((nexp + 4))"
 n=0
 failed=0
 ok() { # ok CONDITION-RESULT DESCRIPTION [REASON]
@@ -128,6 +132,33 @@ re="$re[0-9]+ skipped by the filter, 0 lines not printed \\(rate limit\\)\$"
 echo "$summary" | grep -Eq "$re"
 ok $? "unload: $nexp calls paired, 0 missed, 0 lines dropped" "summary: ${summary:-none}"
 
-sed 's/^/# /' "$W/log"
+# pid=: the calls of one process only, not those of its children.  The
+# shell waits for a file without opening anything, opens one file, and
+# runs cat (another process) on the same file.
+sh -c "while [ ! -e '$W/go' ]; do sleep 0.1; done; true <'$W/in'; cat '$W/in'; true" \
+	>/dev/null &
+cpid=$!
+mark_log
+if load pid=$cpid; then
+	: >"$W/go"
+	wait $cpid
+	rmmod "$MOD"
+	log >"$W/log2"
+	lines=$(grep -c ' openat(' "$W/log2")
+	re="^pid $cpid $(quote "(sh) openat(AT_FDCWD, \"$W/in\", O_RDONLY)") = [0-9]+ "
+	[ "$lines" = 1 ] && grep ' openat(' "$W/log2" | grep -Eq "$re"
+	ok $? "pid=: one line, the process's own open" \
+		"$lines lines: $(grep ' openat(' "$W/log2" | tr '\n' ';')"
+	grep -q ' 1 calls paired, 0 missed ' "$W/log2"
+	ok $? "pid=: unload: 1 call paired, 0 missed" \
+		"summary: $(grep ' calls paired, ' "$W/log2")"
+else
+	: >"$W/go"
+	wait $cpid
+	ok 1 "pid=: one line, the process's own open" "cannot load $MOD pid=$cpid"
+	ok 1 "pid=: unload: 1 call paired, 0 missed" "cannot load $MOD pid=$cpid"
+fi
+
+sed 's/^/# /' "$W/log" "$W/log2" 2>/dev/null
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ "$failed" = 0 ]
