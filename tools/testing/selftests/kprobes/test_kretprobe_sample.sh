@@ -7,8 +7,9 @@
 # check in the kernel log that the sample reported every one of those
 # opens with its file name, decoded flags, mode and return value, and
 # nothing else; then that the unload summary paired every call, missed
-# none and dropped no line.  The lines the sample printed are shown as
-# TAP comments.
+# none and dropped no line.  Then load it filtered to one pid, and check
+# that it reports that process's open and not its child's.  The lines
+# the sample printed are shown as TAP comments.
 
 MOD=kretprobe_openat
 COMM=krs-openat
