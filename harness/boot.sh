@@ -63,10 +63,13 @@ qemu_cmd() {
 	esac
 }
 
-case $arch in
-ppc64le) limit=${BOOT_TIMEOUT:-900} ;;
+case $arch-$variant in
+ppc64le-*|*-debug) limit=${BOOT_TIMEOUT:-900} ;;
 *) limit=${BOOT_TIMEOUT:-600} ;;
 esac
+# Test points name the arch, and the variant unless it is the series.
+label=$arch
+[ "$variant" = series ] || label="$arch ($variant)"
 
 make_initramfs
 : >"$console"
@@ -78,7 +81,7 @@ say "    $arch ($variant): QEMU ran $secs s (limit $limit s, exit $qrc); console
 tr -d '\r' <"$console" >"$run/console.txt"
 EXPECT_KUNIT=$(grep -q '^CONFIG_KPROBES_SANITY_TEST=y' "$obj/.config" &&
 	echo kprobes_test || true) \
-sh "$TOP/harness/results.sh" "$arch" "$run/console.txt" "$qrc" "$secs" "$limit" >"$res"
+sh "$TOP/harness/results.sh" "$label" "$run/console.txt" "$qrc" "$secs" "$limit" >"$res"
 if grep -q '^not ok' "$res"; then
 	say "    $arch ($variant): failures:"
 	grep '^not ok' "$res" | sed 's/^/    | /'

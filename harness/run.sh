@@ -3,9 +3,11 @@
 #   demo:  build and boot the patched kernel (x86_64 unless ARCH=), show what
 #          the series' tests print, and a summary.
 #   check: checks on the series, then build, boot and test on every arch
-#          (ARCH= restricts); ends with "N passed, N failed, N skipped".
+#          (ARCH= restricts), and the debug kernel on x86_64 (NO_DEBUG=1
+#          leaves it out); ends with "N passed, N failed, N skipped".
 #   build, boot: one stage for ARCH= (default x86_64).
-# VARIANT=base builds and tests the unpatched base with the same tests.
+# VARIANT=base builds and tests the unpatched base with the same tests;
+# VARIANT=debug the series with harness/configs/*debug.config.
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-demo}
@@ -66,6 +68,12 @@ check)
 	for a in $arches; do
 		build_and_boot "$a"
 	done
+	# The debug kernel (lockdep, KASAN, ...) on x86_64, with the series'
+	# own tests only: a splat on its console fails it.
+	if [ "$variant" = series ] && [ -z "${NO_DEBUG:-}" ] &&
+	   echo " $arches " | grep -q ' x86_64 '; then
+		variant=debug KTARGETS=kprobes build_and_boot x86_64
+	fi
 	;;
 build)
 	prepare
