@@ -14,17 +14,22 @@ for f in "$@"; do
 		die "$f changes after $target: fold it by hand"
 done
 GIT_INDEX_FILE=$idx git read-tree "$target"
-for f in "$@"; do
+# put FILE: the work tree's FILE, with its mode, into the index $idx.
+put() {
+	mode=100644
+	[ ! -x "$1" ] || mode=100755
 	GIT_INDEX_FILE=$idx git update-index --add --cacheinfo \
-		"100644,$(git hash-object -w "$f"),$f"
+		"$mode,$(git hash-object -w "$1"),$1"
+}
+for f in "$@"; do
+	put "$f"
 done
 new=$(git log -1 --format=%B "$target" |
 	git commit-tree "$(GIT_INDEX_FILE=$idx git write-tree)" -p "$target^")
 for c in $(git rev-list --reverse "$target..HEAD"); do
 	GIT_INDEX_FILE=$idx git read-tree "$c"
 	for f in "$@"; do
-		GIT_INDEX_FILE=$idx git update-index --add --cacheinfo \
-			"100644,$(git hash-object -w "$f"),$f"
+		put "$f"
 	done
 	new=$(git log -1 --format=%B "$c" |
 		git commit-tree "$(GIT_INDEX_FILE=$idx git write-tree)" -p "$new")

@@ -60,9 +60,11 @@ else
 	echo "not ok - $arch: guest stopped before the tests finished: $why"
 fi
 
-# Kernel log lines carry a [seconds] stamp; test output does not.
+# Kernel log lines carry a [seconds] stamp; test output does not.  Match
+# reports, not the banners of the debug options ("RCU lockdep checking is
+# enabled", "KernelAddressSanitizer initialized").
 report=$(grep -E '^\[ *[0-9]+\.[0-9]+\] ' "$console" | grep -m1 -E \
-	'WARNING:|BUG:|Oops|Kernel panic|kernel BUG|general protection|Call Trace:|lockdep|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|rcu: INFO|self-detected stall|KASAN|UBSAN|blocked for more than' ||
+	'WARNING:|BUG:|Oops|Kernel panic|kernel BUG|general protection|Call Trace:|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|rcu: INFO|self-detected stall|KASAN:|UBSAN:|blocked for more than' ||
 	true)
 if [ -z "$report" ]; then
 	echo "ok - $arch: kernel log has no warning, BUG, lockdep, RCU or KASAN report"

@@ -15,7 +15,6 @@ KSFT_SKIP=4
 SLEEPERS=8
 SLEEP=5
 CROWD=1000		# sleepers of the tracefs case
-CROWD_SLEEP=30
 TRACEFS=/sys/kernel/tracing
 
 echo "TAP version 13"
@@ -62,6 +61,18 @@ for c in $cases; do
 	fi
 done
 
+# count_asleep PID...: how many of them are sleep processes, asleep.
+count_asleep() {
+	n=0
+	for p in "$@"; do
+		read -r stat <"/proc/$p/stat" 2>/dev/null || continue
+		case $stat in
+		*" (sleep) S "*) n=$((n + 1)) ;;
+		esac
+	done
+	echo $n
+}
+
 # A return probe from kprobe_events, with no MAXACTIVE (the default, as
 # perf and BPF use), on a function $CROWD sleepers are inside at once: one
 # event per sleeper, and nothing missed in kprobe_profile.
@@ -79,24 +90,36 @@ tracefs_crowd() {
 	echo 'comm == "sleep"' >"$ev/filter"
 	echo >"$TRACEFS/trace"
 	echo 1 >"$ev/enable"
+	# They sleep until killed, so that all of them are inside at once
+	# however slowly they start; a signal ends the sleep through a normal
+	# return.
 	pids=""
 	for i in $(seq $CROWD); do
-		sleep $CROWD_SLEEP &
+		sleep 1000 &
 		pids="$pids $!"
 	done
-	# All of them at once: the first is still asleep after the last started.
-	together=yes
-	kill -0 $(echo $pids | cut -d' ' -f1) 2>/dev/null || together=no
+	waited=0
+	while :; do
+		asleep=$(count_asleep $pids)
+		[ "$asleep" -lt $CROWD ] && [ $waited -lt 300 ] || break
+		sleep 1
+		waited=$((waited + 1))
+	done
+	kill $pids 2>/dev/null
 	for p in $pids; do
-		wait "$p"
+		wait "$p" 2>/dev/null
 	done
 	echo 0 >"$ev/enable"
-	events=$(grep -c ' krt_crowd: ' "$TRACEFS/trace")
+	# Events of our sleepers (the polling sleep above makes some too).
+	events=$(awk -v pids="$pids" '
+		BEGIN { n = split(pids, p, " "); for (i = 1; i <= n; i++) ours[p[i]] = 1 }
+		/ krt_crowd: / { t = $1; sub(/.*-/, "", t); if (t in ours) c++ }
+		END { print c + 0 }' "$TRACEFS/trace")
 	missed=$(awk '$1 == "krt_crowd" { print $3 }' "$TRACEFS/kprobe_profile")
 	echo '-:krt_crowd' >>"$TRACEFS/kprobe_events"
 	echo "# tracefs_crowd: $CROWD sleepers, $events return events, $missed missed" >&2
-	if [ $together = no ]; then
-		echo "fail: the first sleeper was gone before the last one started"
+	if [ $asleep != $CROWD ]; then
+		echo "fail: only $asleep of $CROWD sleepers were asleep together"
 	elif [ "$events" != $CROWD ] || [ "$missed" != 0 ]; then
 		echo "fail: $CROWD sleepers: $events return events, $missed missed"
 	else
