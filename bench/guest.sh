@@ -13,17 +13,15 @@ settle() { sleep 2; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; sleep 1; }
 if insmod /kselftest/bench/kretprobe_bench.ko; then
 	say "kernel $(uname -r) $(uname -m) cpus $(nproc)"
 	for tasks in 1 $(nproc); do
-		for row in none kprobe kretprobe kretprobe_trap fprobe; do
-			if echo "cost $row $tasks" >$D/cmd; then
-				say "cost $row $tasks $(cat $D/out)"
-			else
-				say "cost $row $tasks n/a"
-			fi
-		done
+		if echo "cost $tasks" >$D/cmd; then
+			cat $D/out | while read -r row rest; do
+				say "cost $row $tasks $rest"
+			done
+		else
+			say "error cost $tasks"
+		fi
 	done
-	for n in 4096 8192; do
-		echo "capacity $n" >$D/cmd && say "capacity $(cat $D/out)"
-	done
+	echo "capacity 4096" >$D/cmd && say "capacity $(cat $D/out)"
 	for n in 1 100 1000; do
 		settle; m0=$(mem)
 		echo "probes $n" >$D/cmd

@@ -7,12 +7,15 @@
  * command to /sys/kernel/debug/kretprobe_bench/cmd, read the answer from
  * .../out.
  *
- *   cost ROW TASKS   ns per call of a trivial function, ROUNDS rounds of
- *                    CALLS calls in each of TASKS kthreads (one per CPU);
- *                    answer "median min max".  ROW: none, kprobe,
- *                    kretprobe (ftrace-based where the arch has it),
- *                    kretprobe_trap (a function ftrace does not patch,
- *                    so a breakpoint or jump-optimized probe), fprobe.
+ *   cost TASKS       ns per call of a trivial function, BENCH_ROUNDS
+ *                    rounds of BENCH_CALLS calls in each of TASKS kthreads
+ *                    (one per CPU), the rows interleaved round by round so
+ *                    that a slow spell of the emulator hits them alike;
+ *                    answer one line per row: "ROW median min max" or
+ *                    "ROW n/a".  Rows: none, kprobe, kretprobe
+ *                    (ftrace-based where the arch has it), kretprobe_trap
+ *                    (a function ftrace does not patch, so a breakpoint or
+ *                    jump-optimized probe), fprobe.
  *   capacity N       N kthreads enter a probed sleeping function and stay
  *                    there together (default maxactive); answer
  *                    "N entered missed".
@@ -37,11 +40,11 @@
 #include <linux/wait.h>
 
 #define BENCH_CALLS	20000
-#define BENCH_ROUNDS	7
+#define BENCH_ROUNDS	15
 #define BENCH_WAIT	(120 * HZ)
 #define BENCH_TASKS	64	/* at most, one per CPU */
 
-static char bench_out[128];
+static char bench_out[512];
 
 /* The probed functions: trivial, out of line, not folded by the compiler. */
 static noinline __noipa unsigned long bench_target(unsigned long x)
@@ -245,27 +248,52 @@ static int bench_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int bench_cost(const char *row, int tasks)
-{
-	unsigned long (*fn)(unsigned long x);
-	u64 ns[BENCH_ROUNDS];
-	unsigned long missed;
-	int i, ret;
+static const char * const bench_rows[] = {
+	"none", "kprobe", "kretprobe", "kretprobe_trap", "fprobe",
+};
 
-	ret = bench_arm(row, &fn);
-	if (ret)
-		return ret;
-	for (i = 0; i < BENCH_ROUNDS && !ret; i++)
-		ret = bench_one_round(fn, tasks, &ns[i]);
-	missed = bench_disarm(row);
-	if (ret)
-		return ret;
-	if (missed || atomic_long_read(&bench_sink))
-		pr_warn("%s: %lu missed, %ld wrong values\n", row, missed,
-			atomic_long_read(&bench_sink));
-	sort(ns, BENCH_ROUNDS, sizeof(ns[0]), bench_cmp_u64, NULL);
-	scnprintf(bench_out, sizeof(bench_out), "%llu %llu %llu\n",
-		  ns[BENCH_ROUNDS / 2], ns[0], ns[BENCH_ROUNDS - 1]);
+static int bench_cost(int tasks)
+{
+	static u64 ns[ARRAY_SIZE(bench_rows)][BENCH_ROUNDS];
+	unsigned long (*fn)(unsigned long x);
+	bool ok[ARRAY_SIZE(bench_rows)];
+	unsigned long missed;
+	int r, i, ret, len = 0;
+
+	for (i = 0; i < ARRAY_SIZE(bench_rows); i++) {
+		ok[i] = !bench_arm(bench_rows[i], &fn);
+		if (ok[i])
+			bench_disarm(bench_rows[i]);
+	}
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		for (i = 0; i < ARRAY_SIZE(bench_rows); i++) {
+			if (!ok[i])
+				continue;
+			ret = bench_arm(bench_rows[i], &fn);
+			if (ret)
+				return ret;
+			ret = bench_one_round(fn, tasks, &ns[i][r]);
+			missed = bench_disarm(bench_rows[i]);
+			if (ret)
+				return ret;
+			if (missed)
+				pr_warn("%s: %lu missed\n", bench_rows[i], missed);
+		}
+	}
+	if (atomic_long_read(&bench_sink))
+		pr_warn("%ld wrong values\n", atomic_long_read(&bench_sink));
+	for (i = 0; i < ARRAY_SIZE(bench_rows); i++) {
+		if (!ok[i]) {
+			len += scnprintf(bench_out + len, sizeof(bench_out) - len,
+					 "%s n/a\n", bench_rows[i]);
+			continue;
+		}
+		sort(ns[i], BENCH_ROUNDS, sizeof(ns[i][0]), bench_cmp_u64, NULL);
+		len += scnprintf(bench_out + len, sizeof(bench_out) - len,
+				 "%s %llu %llu %llu\n", bench_rows[i],
+				 ns[i][BENCH_ROUNDS / 2], ns[i][0],
+				 ns[i][BENCH_ROUNDS - 1]);
+	}
 	return 0;
 }
 
@@ -373,7 +401,7 @@ static DEFINE_MUTEX(bench_lock);
 static ssize_t bench_cmd_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
-	char buf[64], row[24];
+	char buf[64];
 	int n, ret;
 
 	if (len >= sizeof(buf))
@@ -384,8 +412,8 @@ static ssize_t bench_cmd_write(struct file *file, const char __user *ubuf,
 
 	mutex_lock(&bench_lock);
 	bench_out[0] = '\0';
-	if (sscanf(buf, "cost %23s %d", row, &n) == 2 && n > 0 && n <= BENCH_TASKS)
-		ret = bench_cost(row, n);
+	if (sscanf(buf, "cost %d", &n) == 1 && n > 0 && n <= BENCH_TASKS)
+		ret = bench_cost(n);
 	else if (sscanf(buf, "capacity %d", &n) == 1 && n > 0 && n <= 65536)
 		ret = bench_capacity(n);
 	else if (sscanf(buf, "probes %d", &n) == 1 && n >= 0 && n <= 65536)
