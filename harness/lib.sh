@@ -19,6 +19,13 @@ export CCACHE_BASEDIR=$OUT
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=kretprobe KBUILD_BUILD_HOST=harness
 
+# The kselftest targets built and installed, and those whose config
+# fragment goes into every kernel: one configuration for check, bench and
+# the base.  ftrace's fragment asks for BTF (pahole) and tracers that
+# test.d/kprobe does not use; harness/configs/ has what those cases need.
+export KTARGETS=${KTARGETS:-kprobes ftrace}
+export KCONFIG_TARGETS=${KCONFIG_TARGETS:-kprobes}
+
 # Debian's tools first: checkpatch.pl needs the python3 that has python3-ply.
 PATH=/usr/bin:/bin:$PATH
 mkdir -p "$OUT" "$LOGS"

@@ -18,10 +18,6 @@ check) arches=${ARCH:-x86_64 i386 ppc64le} ;;
 esac
 # ARCH means something else to the kernel's make: pass it only explicitly.
 unset ARCH
-export KTARGETS=${KTARGETS:-kprobes ftrace}
-# ftrace's config fragment asks for BTF (pahole) and tracers that
-# test.d/kprobe does not use; harness/configs/ has what those cases need.
-export KCONFIG_TARGETS=${KCONFIG_TARGETS:-kprobes}
 h=$TOP/harness
 t_start=$(now)
 
