@@ -1,7 +1,8 @@
 #!/bin/sh
 # Checks on the series itself, as TAP lines in $OUT/results/series.tap:
 # checkpatch --strict on every patch, the kernel-tree-shaped folders equal to
-# what the patches add, and every prefix of the series building for x86_64
+# what the patches add, and every prefix of the series building for x86_64,
+# and for ppc64le where a patch changes arch/powerpc
 # (kernel, modules and the kselftest targets) in the work tree's build dir.
 . "$(dirname "$0")/lib.sh"
 res=$OUT/results/series.tap
@@ -60,14 +61,25 @@ fi
 
 # Bisectability: build each prefix incrementally, then come back to the tip.
 n=$(series_patches | wc -l)
+all_targets=$KTARGETS
 trap 'git -C "$SRC" checkout -q series' EXIT
 k=1
 for p in $(series_patches); do
 	git -C "$SRC" checkout -q --detach "series~$((n - k))"
-	if run_logged "bisect-$k-of-$n" sh "$TOP/harness/build.sh" x86_64 series; then
-		point OK "builds for x86_64 with patches 1-$k of $n ($(basename "$p"))"
-	else
-		point FAIL "builds for x86_64 with patches 1-$k of $n ($(basename "$p"))"
-	fi
+	# The kselftest targets this prefix has (the series adds kprobes).
+	targets=$(for t in $all_targets; do
+		[ ! -f "$SRC/tools/testing/selftests/$t/Makefile" ] || echo "$t"; done)
+	# A patch to arch/powerpc also builds for ppc64le.
+	arches=x86_64
+	! git -C "$SRC" diff --name-only HEAD~1 HEAD | grep -q '^arch/powerpc/' ||
+		arches="x86_64 ppc64le"
+	for a in $arches; do
+		if KTARGETS=$(echo $targets) run_logged "bisect-$k-of-$n-$a" \
+			sh "$TOP/harness/build.sh" "$a" series; then
+			point OK "builds for $a with patches 1-$k of $n ($(basename "$p"))"
+		else
+			point FAIL "builds for $a with patches 1-$k of $n ($(basename "$p"))"
+		fi
+	done
 	k=$((k + 1))
 done
