@@ -44,5 +44,7 @@ if insmod /kselftest/bench/kretprobe_bench.ko; then
 else
 	say "error cannot load kretprobe_bench.ko"
 fi
+# What the module logged (probe addresses, dropped rows), for the console.
+dmesg | grep 'kretprobe_bench' | sed 's/^/KR-BENCH-LOG /'
 say "end"
 poweroff -f

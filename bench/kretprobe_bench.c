@@ -64,6 +64,8 @@ struct bench_data {
 };
 
 static atomic_long_t bench_sink;
+/* Calls whose probe handlers ran to the end: a row must probe every call. */
+static atomic_long_t bench_hits;
 
 static int bench_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -80,11 +82,13 @@ static int bench_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (regs_return_value(regs) != d->arg + 1 || d->seq != d->arg * 3)
 		atomic_long_inc(&bench_sink);
+	atomic_long_inc(&bench_hits);
 	return 0;
 }
 
 static int bench_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	atomic_long_inc(&bench_hits);
 	return 0;
 }
 
@@ -105,6 +109,7 @@ static void bench_fexit(struct fprobe *fp, unsigned long ip,
 
 	if (regs_return_value(regs) != d->arg + 1 || d->seq != d->arg * 3)
 		atomic_long_inc(&bench_sink);
+	atomic_long_inc(&bench_hits);
 }
 
 static struct kprobe bench_kp;
@@ -179,6 +184,7 @@ struct bench_round {
 	wait_queue_head_t wq;
 	struct completion done[BENCH_TASKS];
 	u64 ns[BENCH_TASKS];
+	int tasks;	/* started */
 };
 
 static struct bench_round *bench_round;
@@ -228,6 +234,7 @@ static int bench_one_round(unsigned long (*fn)(unsigned long), int tasks,
 		i++;
 	}
 	tasks = i;
+	r->tasks = tasks;
 	while (atomic_read(&r->ready) < tasks)
 		schedule_timeout_uninterruptible(1);
 	WRITE_ONCE(r->go, true);
@@ -258,10 +265,14 @@ static int bench_cost(int tasks)
 	unsigned long (*fn)(unsigned long x);
 	bool ok[ARRAY_SIZE(bench_rows)];
 	unsigned long missed;
+	long calls;
 	int r, i, ret, len = 0;
 
 	for (i = 0; i < ARRAY_SIZE(bench_rows); i++) {
 		ok[i] = !bench_arm(bench_rows[i], &fn);
+		if (ok[i] && !strncmp(bench_rows[i], "kretprobe", 9))
+			pr_info("%s: probe at %pS\n", bench_rows[i],
+				bench_rp.kp.addr);
 		if (ok[i])
 			bench_disarm(bench_rows[i]);
 	}
@@ -272,12 +283,21 @@ static int bench_cost(int tasks)
 			ret = bench_arm(bench_rows[i], &fn);
 			if (ret)
 				return ret;
+			atomic_long_set(&bench_hits, 0);
 			ret = bench_one_round(fn, tasks, &ns[i][r]);
 			missed = bench_disarm(bench_rows[i]);
 			if (ret)
 				return ret;
 			if (missed)
 				pr_warn("%s: %lu missed\n", bench_rows[i], missed);
+			/* A row whose probe did not see its calls measures nothing. */
+			calls = strcmp(bench_rows[i], "none") ?
+				(long)bench_round->tasks * BENCH_CALLS - missed : 0;
+			if (atomic_long_read(&bench_hits) != calls) {
+				pr_warn("%s: handlers ran %ld times for %ld calls: row dropped\n",
+					bench_rows[i], atomic_long_read(&bench_hits), calls);
+				ok[i] = false;
+			}
 		}
 	}
 	if (atomic_long_read(&bench_sink))
