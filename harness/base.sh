@@ -1,16 +1,14 @@
 #!/bin/sh
-# Make the 6.12.y base available as a git commit and record it in
+# Make the $BASE.y base available as a git commit and record it in
 # $OUT/base.env (BASE_REPO, BASE_COMMIT, BASE_VERSION).
 #
 # KSRC=/path/to/linux uses the user's tree: its HEAD if it is a git
 # repository, otherwise a one-commit import of its files.  Without KSRC the
-# Debian linux-source-6.12 tarball is imported once into a one-commit
+# Debian linux-source-$BASE tarball is imported once into a one-commit
 # repository under $KR_CACHE/base/<version>, so reruns skip the extract.
 . "$(dirname "$0")/lib.sh"
 
-tarball=/usr/src/linux-source-6.12.tar.xz
-
-# make_version DIR: "6.12.N" from a kernel tree's top Makefile.
+# make_version DIR: "7.2.N" from a kernel tree's top Makefile.
 make_version() {
 	awk -F' *= *' '/^VERSION/ {v=$2} /^PATCHLEVEL/ {p=$2}
 		/^SUBLEVEL/ {s=$2} /^EXTRAVERSION/ {e=$2}
@@ -32,35 +30,95 @@ import_tree() {
 	mv "$1" "$2"
 }
 
-from_tarball() {
+# import_tarball TARBALL PKGVER: the Debian linux-source tarball as a
+# one-commit repository keyed by the Debian version; sets BASE_REPO.
+import_tarball() {
+	key=deb-$(printf '%s' "$2" | tr -c 'A-Za-z0-9.+-' '_')
+	BASE_REPO=$KR_CACHE/base/$key
+	[ ! -d "$BASE_REPO/.git" ] || return 0
+	say "importing $1 ($2) into $BASE_REPO"
+	mkdir -p "$KR_CACHE/base"
+	rm -rf "$BASE_REPO.tmp"
+	mkdir -p "$BASE_REPO.tmp"
+	tar -C "$BASE_REPO.tmp" --strip-components=1 -xJf "$1"
+	import_tree "$BASE_REPO.tmp" "$BASE_REPO" \
+		"Linux $(make_version "$BASE_REPO.tmp") (Debian linux-source-$BASE $2)"
+}
+
+# 6.12 is in Debian 12's own archive (bookworm-security, bookworm-backports
+# follow it): installed with the machine's apt like any package.
+from_debian_6_12() {
+	tarball=/usr/src/linux-source-6.12.tar.xz
 	if [ ! -f "$tarball" ]; then
 		say "installing linux-source-6.12 (apt-get)"
 		apt-get install -y -q linux-source-6.12 >/dev/null ||
 			die "cannot install linux-source-6.12"
 	fi
 	pkgver=$(dpkg-query -W -f '${Version}' linux-source-6.12)
-	key=deb-$(printf '%s' "$pkgver" | tr -c 'A-Za-z0-9.+-' '_')
-	BASE_REPO=$KR_CACHE/base/$key
-	if [ ! -d "$BASE_REPO/.git" ]; then
-		say "importing $tarball ($pkgver) into $BASE_REPO"
-		mkdir -p "$KR_CACHE/base"
-		rm -rf "$BASE_REPO.tmp"
-		mkdir -p "$BASE_REPO.tmp"
-		tar -C "$BASE_REPO.tmp" --strip-components=1 -xJf "$tarball"
-		v=$(make_version "$BASE_REPO.tmp")
-		import_tree "$BASE_REPO.tmp" "$BASE_REPO" \
-			"Linux $v (Debian linux-source-6.12 $pkgver)"
+	import_tarball "$tarball" "$pkgver"
+}
+
+# 7.2 is only in Debian testing and unstable.  Fetch linux-source-7.2 with a
+# private apt configuration (its own sources list, lists and cache under
+# $KR_CACHE/apt): the machine's apt sources and state are not touched.
+APTDIR=$KR_CACHE/apt
+apt_private() {
+	apt-get -q -o Dir::Etc::sourcelist="$APTDIR/sources.list" \
+		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$APTDIR/lists" \
+		-o Dir::Cache="$APTDIR/cache" -o APT::Sandbox::User=root "$@"
+}
+from_debian_7_2() {
+	pkg=linux-source-7.2
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+	for suite in unstable testing; do
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
+	done >"$APTDIR/sources.list"
+	apt_private update >"$APTDIR/update.log" 2>&1 ||
+		say "warning: apt-get update (private) failed; see $APTDIR/update.log"
+	# The newest version either suite has.
+	pkgver=$(apt_private -s install "$pkg" 2>/dev/null |
+		sed -n "s/^Inst $pkg (\([^ ]*\) .*/\1/p")
+	if [ -z "$pkgver" ]; then
+		old=$(ls -d "$KR_CACHE"/base/deb-7.2.* 2>/dev/null | tail -n 1)
+		[ -n "$old" ] || die "Debian testing and unstable no longer carry $pkg \
+(or deb.debian.org cannot be reached): the series is for Linux 7.2.y; \
+point KSRC= at a 7.2.y tree"
+		say "warning: $pkg not found in Debian; using the cached ${old##*/}"
+		BASE_REPO=$old
+		return
 	fi
+	key=deb-$(printf '%s' "$pkgver" | tr -c 'A-Za-z0-9.+-' '_')
+	if [ ! -d "$KR_CACHE/base/$key/.git" ]; then
+		dl=$APTDIR/download
+		rm -rf "$dl" && mkdir -p "$dl"
+		(cd "$dl" && apt_private download "$pkg=$pkgver" >/dev/null) ||
+			die "cannot download $pkg $pkgver from Debian"
+		dpkg-deb --fsys-tarfile "$dl"/*.deb |
+			tar -C "$dl" -xf - ./usr/src/$pkg.tar.xz
+		import_tarball "$dl/usr/src/$pkg.tar.xz" "$pkgver"
+		rm -rf "$dl"
+	fi
+	BASE_REPO=$KR_CACHE/base/$key
+}
+
+from_tarball() {
+	case $BASE in
+	6.12) from_debian_6_12 ;;
+	7.2) from_debian_7_2 ;;
+	esac
 	BASE_COMMIT=$(git -C "$BASE_REPO" rev-parse HEAD)
-	BASE_VERSION="$(make_version "$BASE_REPO") (Debian linux-source-6.12 $pkgver)"
+	BASE_VERSION=$(git -C "$BASE_REPO" log -1 --format=%s | sed 's/^Linux //')
 }
 
 from_ksrc() {
 	[ -f "$KSRC/Makefile" ] || die "KSRC=$KSRC is not a kernel tree"
 	v=$(make_version "$KSRC")
 	case $v in
-	6.12.*) ;;
-	*) die "KSRC=$KSRC is Linux $v; the series is for 6.12.y" ;;
+	"$BASE".*) ;;
+	*) [ -n "${ANY_VERSION:-}" ] || die "KSRC=$KSRC is Linux $v; the \
+series is for $BASE.y (BASE=6.12 for the 6.12.y backport; ANY_VERSION=1 to try \
+it on this tree anyway, e.g. a 7.3-rc)"
+	   say "warning: KSRC is Linux $v, not $BASE.y (ANY_VERSION=1)" ;;
 	esac
 	if git -C "$KSRC" rev-parse --verify -q HEAD >/dev/null 2>&1 &&
 	   [ "$(git -C "$KSRC" rev-parse --show-toplevel)" = "$(cd "$KSRC" && pwd -P)" ]; then

@@ -6,7 +6,10 @@
 pkgs="bc bison flex libelf-dev libssl-dev cpio ccache kmod rsync perl python3
       python3-ply python3-git
       gcc make git xz-utils gzip qemu-system-x86 qemu-system-ppc
-      gcc-powerpc64le-linux-gnu busybox-static linux-source-6.12"
+      gcc-powerpc64le-linux-gnu busybox-static"
+# The 7.2 base comes from Debian testing/unstable through base.sh's own apt
+# configuration; 6.12 is in Debian 12's archive.
+[ "$BASE" != 6.12 ] || [ -n "${KSRC:-}" ] || pkgs="$pkgs linux-source-6.12"
 
 # Commands and files that prove a package is there.
 have_all() {
@@ -19,7 +22,8 @@ have_all() {
 	[ -x /bin/busybox ] || return 1
 	# checkpatch.pl runs scripts/spdxcheck.py with Debian's python3.
 	/usr/bin/python3 -c 'import ply, git' 2>/dev/null || return 1
-	[ -n "${KSRC:-}" ] || [ -f /usr/src/linux-source-6.12.tar.xz ] || return 1
+	[ "$BASE" != 6.12 ] || [ -n "${KSRC:-}" ] ||
+		[ -f /usr/src/linux-source-6.12.tar.xz ] || return 1
 	for a in i386 ppc64el; do
 		dpkg --print-foreign-architectures | grep -qx "$a" || return 1
 	done

@@ -13,21 +13,23 @@ dirs="include kernel arch samples Documentation tools lib"
 [ "$(git -C "$SRC" symbolic-ref -q --short HEAD)" = series ] ||
 	die "$SRC is not on branch series"
 
-# The cover letter: first paragraph of cover-letter.txt is the subject.
-git -C "$SRC" config branch.series.description "$(cat "$TOP/cover-letter.txt")"
+# The cover letter: the first paragraph of $COVER is the subject.
+git -C "$SRC" config branch.series.description "$(cat "$COVER")"
 
-rm -f "$TOP"/patches/*.patch
-mkdir -p "$TOP/patches"
+rm -f "$PATCHES"/*.patch
+mkdir -p "$PATCHES"
 # The cover letter's Date is the committer time: pin it to the tip's.
 GIT_COMMITTER_DATE=$(git -C "$SRC" log -1 --format=%aI series) \
 git -C "$SRC" format-patch -q --cover-letter --cover-from-description=subject \
 	--zero-commit --no-signature --no-numbered-files --no-thread \
-	-o "$TOP/patches" base..series
+	-o "$PATCHES" base..series
 
+# The tree-shaped folders show the primary (7.2) series only.
+[ "$BASE" = 7.2 ] || dirs=
 for d in $dirs; do
 	rm -rf "${TOP:?}/$d"
 done
-git -C "$SRC" diff --name-only --diff-filter=A base series |
+[ -z "$dirs" ] || git -C "$SRC" diff --name-only --diff-filter=A base series |
 while read -r f; do
 	mkdir -p "$TOP/$(dirname "$f")"
 	git -C "$SRC" show "series:$f" >"$TOP/$f"

@@ -3,7 +3,18 @@
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:-$TOP/out}
+# BASE: the kernel line the series is for.  7.2 is the primary series
+# (patches/, exported to the tree-shaped folders); 6.12 is the LTS backport
+# (patches-6.12/), with its own work tree and build output.
+BASE=${BASE:-7.2}
+case $BASE in
+7.2) PATCHES=${PATCHES:-$TOP/patches} OUT=${OUT:-$TOP/out}
+     COVER=$TOP/cover-letter.txt ;;
+6.12) PATCHES=${PATCHES:-$TOP/patches-6.12} OUT=${OUT:-$TOP/out-6.12}
+      COVER=$TOP/cover-letter-6.12.txt ;;
+*) printf 'error: BASE=%s: the series is for 7.2 (default) or 6.12\n' "$BASE" >&2
+   exit 1 ;;
+esac
 KR_CACHE=${KR_CACHE:-/var/cache/kretprobe-series}
 LOGS=$OUT/logs
 SRC=$OUT/linux			# series work tree (branch "series")
@@ -64,7 +75,7 @@ arch_vars() {
 
 # Series patches in order, without the cover letter.
 series_patches() {
-	ls "${PATCHES:-$TOP/patches}"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
+	ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
 		grep -v '/0000-cover-letter.patch$' || true
 }
 
