@@ -1,27 +1,38 @@
-# kretprobe series: build, boot and test Linux 6.12.y with the patches in
-# patches/ under QEMU.  See README.md.
+# kretprobe series: build, boot and test Linux 7.2.y (BASE=6.12: the 6.12.y
+# backport) with the patches in patches/ under QEMU.  See README.md.
 #
 #   make              build + boot the patched x86_64 kernel, show the tests
-#   make check        series checks + build/boot/test on x86_64, i386, ppc64le
-#   make check ARCH=i386            one arch only
+#   make check        the test command (CI, 80 min cold): series checks with
+#                     every prefix built for ppc64le; ppc64le and i386 booted;
+#                     x86_64 booted as the debug kernel
+#   make check-full   check + every prefix on every arch, the x86_64 series
+#                     kernel, the lossless cases REPEAT (20) times per arch
+#   make check KR_ARCH=i386         one arch only
 #   make check VARIANT=base         the unpatched base, same tests
-#   make bench [ARCH=ppc64le]       per-hit cost, capacity, memory: base vs series
+#   make bench [KR_ARCH=ppc64le]    per-hit cost, capacity, memory: base vs series
 #   make apply | export | build | boot | clean | distclean
 #
-# Variables: ARCH, VARIANT (series|debug|base), NO_DEBUG=1, KSRC (your 6.12.y tree), KR_CACHE
-# (default /var/cache/kretprobe-series), OUT (default ./out), BOOT_TIMEOUT,
-# GUEST_CMD (shell command run in the guest before the tests), FORCE=1.
+# Variables: KR_ARCH (x86_64|i386|ppc64le; not ARCH, which is the kernel's),
+# BASE (7.2|6.12), VARIANT (series|debug|base), NO_DEBUG=1, KSRC (your own
+# tree), ANY_VERSION=1 (accept a KSRC of another version, e.g. 7.3-rc),
+# KR_CACHE (default /var/cache/kretprobe-series), OUT (default ./out),
+# BOOT_TIMEOUT, GUEST_CMD (shell command run in the guest before the tests),
+# KRT_CASES, KRT_REPEAT (cases of test_kretprobe.sh and rounds, in the
+# guest), REPEAT, FORCE=1.
 
-export ARCH VARIANT KSRC KR_CACHE OUT BOOT_TIMEOUT GUEST_CMD FORCE KTARGETS NO_DEBUG
+export KR_ARCH BASE VARIANT KSRC ANY_VERSION KR_CACHE OUT BOOT_TIMEOUT GUEST_CMD FORCE \
+	KTARGETS NO_DEBUG KRT_CASES KRT_REPEAT REPEAT
 SH := sh harness
 
-.PHONY: all demo check bench build boot apply export deps clean distclean
+.PHONY: all demo check check-full bench build boot apply export deps clean distclean
 all demo:
 	@$(SH)/run.sh demo
 check:
 	@$(SH)/run.sh check
+check-full:
+	@$(SH)/run.sh check-full
 bench:
-	@$(SH)/deps.sh && $(SH)/base.sh && $(SH)/apply.sh && $(SH)/bench.sh $(ARCH)
+	@$(SH)/deps.sh && $(SH)/base.sh && $(SH)/apply.sh && $(SH)/bench.sh $(KR_ARCH)
 build:
 	@$(SH)/run.sh build
 boot:

@@ -8,8 +8,10 @@
 arch=$1 variant=$2
 arch_vars "$arch"
 obj=$OUT/build/$variant-$arch
-run=$OUT/run/$variant-$arch
-res=$OUT/results/$variant-$arch.tap
+# LABEL names a further boot of the same build (make check-full's repeat).
+name=$variant-$arch${LABEL:+-$LABEL}
+run=$OUT/run/$name
+res=$OUT/results/$name.tap
 console=$run/console.log
 rm -rf "$run"
 mkdir -p "$run/root" "$OUT/results"
@@ -45,6 +47,8 @@ make_initramfs() {
 	cat >"$r/harness.conf" <<-EOF
 	RUN_ARGS='${RUN_ARGS:-}'
 	GUEST_CMD='${GUEST_CMD:-}'
+	KRT_CASES='${KRT_CASES:-}'
+	KRT_REPEAT='${KRT_REPEAT:-}'
 	EOF
 	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs.cpio.gz"
 }
@@ -73,6 +77,7 @@ esac
 # Test points name the arch, and the variant unless it is the series.
 label=$arch
 [ "$variant" = series ] || label="$arch ($variant)"
+[ -z "${LABEL:-}" ] || label="$label [$LABEL]"
 
 make_initramfs
 : >"$console"

@@ -47,8 +47,11 @@ defined() {
 # configure: tinyconfig + fragments, redone only when an input changed.
 # Every option a fragment asks for must survive olddefconfig.
 configure() {
+	# Keyed on what kconfig reads, not on the commit: a prefix of the
+	# series that changes no Kconfig keeps its .config, and so its build.
 	key=$(cat $(fragments) | cksum)
-	key="$key $(git -C "$src" rev-parse HEAD)"
+	key="$key $(find "$src" -name .git -prune -o -name 'Kconfig*' -type f -print |
+		LC_ALL=C sort | xargs cat | cksum)"
 	[ -f "$obj/.config" ] && [ "$(cat "$obj/.config.key" 2>/dev/null)" = "$key" ] &&
 		return 0
 	kmake -s tinyconfig >/dev/null

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Checks on the series itself, as TAP lines in $OUT/results/series.tap:
 # checkpatch --strict on every patch, the kernel-tree-shaped folders equal to
-# what the patches add, and every prefix of the series building for x86_64,
-# and for ppc64le where a patch changes arch/powerpc
-# (kernel, modules and the kselftest targets) in the work tree's build dir.
+# what the patches add, and every prefix of the series building (kernel,
+# modules and the kselftest targets it has) for each arch of BISECT_ARCHES,
+# incrementally in that arch's series build directory, which the boot of
+# the series then reuses.  make check bisects on ppc64le, the cheapest
+# build; make check-full on every arch.
 . "$(dirname "$0")/lib.sh"
 res=$OUT/results/series.tap
 mkdir -p "$OUT/results"
@@ -69,11 +71,7 @@ for p in $(series_patches); do
 	# The kselftest targets this prefix has (the series adds kprobes).
 	targets=$(for t in $all_targets; do
 		[ ! -f "$SRC/tools/testing/selftests/$t/Makefile" ] || echo "$t"; done)
-	# A patch to arch/powerpc also builds for ppc64le.
-	arches=x86_64
-	! git -C "$SRC" diff --name-only HEAD~1 HEAD | grep -q '^arch/powerpc/' ||
-		arches="x86_64 ppc64le"
-	for a in $arches; do
+	for a in ${BISECT_ARCHES:-ppc64le}; do
 		if KTARGETS=$(echo $targets) run_logged "bisect-$k-of-$n-$a" \
 			sh "$TOP/harness/build.sh" "$a" series; then
 			point OK "builds for $a with patches 1-$k of $n ($(basename "$p"))"

@@ -16,6 +16,7 @@ SLEEPERS=8
 SLEEP=5
 CROWD=1000		# sleepers of the tracefs case
 TRACEFS=/sys/kernel/tracing
+FORK_NTH=40		# allocations failed in turn in the fork_failure case
 
 echo "TAP version 13"
 
@@ -44,10 +45,15 @@ want() {
 	return 1
 }
 cases=$(for c in $(cat "$DBG/cases"); do ! want "$c" || echo "$c"; done)
+# KRT_REPEAT=N: run the chosen cases N times in a row (unload_in_flight,
+# which unloads the module, once at the end).
+rounds=${KRT_REPEAT:-1}
 plan=$(echo "$cases" | grep -c .)
-for c in tracefs_crowd unload_in_flight; do
+for c in tracefs_crowd fork_failure; do
 	! want $c || plan=$((plan + 1))
 done
+plan=$((plan * rounds))
+! want unload_in_flight || plan=$((plan + 1))
 echo "1..$plan"
 n=0
 failed=0
@@ -65,13 +71,20 @@ report() { # report RESULT NAME
 	esac
 }
 
-for c in $cases; do
-	if echo "$c" >"$DBG/run"; then
-		report "$(cat "$DBG/result")" "$c"
-	else
-		report "fail: writing $c to $DBG/run failed" "$c"
-	fi
-done
+# name CASE ROUND: the test point's name, with the round when repeated.
+name() {
+	if [ "$rounds" = 1 ]; then echo "$1"; else echo "$1 (round $2)"; fi
+}
+
+run_cases() { # run_cases ROUND
+	for c in $cases; do
+		if echo "$c" >"$DBG/run"; then
+			report "$(cat "$DBG/result")" "$(name "$c" "$1")"
+		else
+			report "fail: writing $c to $DBG/run failed" "$(name "$c" "$1")"
+		fi
+	done
+}
 
 # count_asleep PID...: how many of them are sleep processes, asleep.
 count_asleep() {
@@ -138,7 +151,55 @@ tracefs_crowd() {
 		echo pass
 	fi
 }
-! want tracefs_crowd || report "$(tracefs_crowd)" tracefs_crowd
+
+# Forks that fail, with a kretprobe registered (so every task has a
+# rethook stack): the Nth fault-injection point of a fork fails, N = 1 to
+# $FORK_NTH (fail_nth, failslab for GFP_KERNEL too), and the parent goes on
+# and exits.  A child freed on an early error path of copy_process() must
+# never free what dup_task_struct() copied of its parent's stack: KASAN
+# reports that as a double free or a use after free.  Needs the debug
+# kernel's CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB and
+# CONFIG_FAULT_INJECTION_DEBUG_FS; KASAN makes the report certain.
+fork_failure() {
+	fs=/sys/kernel/debug/failslab
+	[ -e /proc/self/fail-nth ] ||
+		{ echo "skip: no fail_nth (CONFIG_FAULT_INJECTION)"; return; }
+	[ -w "$fs/ignore-gfp-wait" ] ||
+		{ echo "skip: no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)"; return; }
+	echo 1 >"$DBG/sleep_probe" || { echo "fail: cannot arm the sleep probe"; return; }
+	gfp_wait=$(cat "$fs/ignore-gfp-wait")
+	verbose=$(cat "$fs/verbose")
+	echo N >"$fs/ignore-gfp-wait"
+	echo 0 >"$fs/verbose"
+	canary="test_kretprobe: fork_failure $$ $(date +%s)"
+	echo "$canary" >/dev/kmsg
+	failed=0
+	for nth in $(seq $FORK_NTH); do
+		# The subshell is the fork that fails; its parent then exits.
+		sh -c "echo $nth >/proc/self/fail-nth; ( exit 0 ) || exit 1; :" \
+			2>/dev/null || failed=$((failed + 1))
+	done
+	echo "$gfp_wait" >"$fs/ignore-gfp-wait"
+	echo "$verbose" >"$fs/verbose"
+	sleep 1		# the parents' task_structs are freed after RCU
+	report=$(dmesg | sed -n "/$canary/,\$p" | grep -m1 -E \
+		'BUG: KASAN|double-free|invalid-free|use-after-free')
+	echo "# fork_failure: $failed of $FORK_NTH forks failed" >&2
+	if [ -n "$report" ]; then
+		echo "fail: $report"
+	elif [ $failed = 0 ]; then
+		echo "fail: no fork failed: fail_nth did not reach copy_process()"
+	else
+		echo pass
+	fi
+}
+round=1
+while [ $round -le "$rounds" ]; do
+	run_cases $round
+	! want tracefs_crowd || report "$(tracefs_crowd)" "$(name tracefs_crowd $round)"
+	! want fork_failure || report "$(fork_failure)" "$(name fork_failure $round)"
+	round=$((round + 1))
+done
 
 # Unload the module while $SLEEPERS tasks sleep inside a function it
 # probes: the unload must succeed while they sleep, and every sleeper come

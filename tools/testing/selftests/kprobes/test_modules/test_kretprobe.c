@@ -903,6 +903,80 @@ static int krt_case_deep_recursion(void)
 }
 
 /*
+ * A burst: the recursion of deep_recursion, in a new task and with
+ * interrupts disabled from its first level to its last return, so that
+ * nothing (an irq_work, a worker) can allocate or refill anything while it
+ * nests.  Whatever the default pool lacks must be there before the burst
+ * starts: no return may be missed however late a refill would run.
+ */
+static DECLARE_COMPLETION(krt_burst_done);
+static unsigned long krt_burst_depth, krt_burst_got;
+
+static int krt_burst_thread(void *data)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	krt_burst_got = krt_recurse(krt_burst_depth);
+	local_irq_restore(flags);
+	complete(&krt_burst_done);
+
+	/* Exit only through kthread_stop(), so the module outlives us. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static int krt_case_burst(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	unsigned long frame;
+	struct task_struct *t;
+	int ret;
+
+	ret = krt_max_depth(&krt_burst_depth, &frame);
+	if (ret)
+		return ret;
+
+	krt_prepare(kp, "krt_recurse", sizeof(struct krt_pouch),
+		    krt_expect_same);
+	kp->rp.maxactive = 0;
+	kp->on_return = krt_check_lifo;
+	atomic_set(&krt_next_level, 0);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("register_kretprobe: %d", ret);
+	reinit_completion(&krt_burst_done);
+	krt_burst_got = 0;
+	t = kthread_run(krt_burst_thread, NULL, "krt_burst");
+	if (IS_ERR(t)) {
+		unregister_kretprobe(&kp->rp);
+		return krt_fail("kthread_run: %ld", PTR_ERR(t));
+	}
+	wait_for_completion(&krt_burst_done);
+	kthread_stop(t);
+	unregister_kretprobe(&kp->rp);
+
+	pr_info("burst: depth %lu with interrupts disabled, maxactive %d: %d returns, %d missed\n",
+		krt_burst_depth, kp->rp.maxactive, atomic_read(&kp->returns),
+		kp->rp.nmissed);
+	if (krt_burst_got != krt_burst_depth)
+		return krt_fail("krt_recurse(%lu) returned %lu", krt_burst_depth,
+				krt_burst_got);
+	ret = krt_check_probe(kp, krt_burst_depth + 1);
+	if (ret)
+		return ret;
+	if (atomic_read(&kp->bad_case))
+		return krt_fail("%d of %lu levels returned out of LIFO order",
+				atomic_read(&kp->bad_case), krt_burst_depth + 1);
+	return 0;
+}
+
+/*
  * The interrupt-context case: tasks sleep inside krt_park_or_not() and
  * hold more instances than the default pool has, while an hrtimer (hard
  * IRQ) and a timer (softirq) call it too.
@@ -966,8 +1040,8 @@ static int krt_case_interrupt_context(void)
 	atomic_set(&krt_irq_entries, 0);
 	reinit_completion(&krt_hrtimer_done);
 	reinit_completion(&krt_timer_done);
-	hrtimer_init(&krt_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	krt_hrtimer.function = krt_hrtimer_fn;
+	hrtimer_setup(&krt_hrtimer, krt_hrtimer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
 	timer_setup(&krt_timer, krt_timer_fn, 0);
 	/*
 	 * One after the other: a hard IRQ that hits while the softirq call
@@ -1054,6 +1128,7 @@ static const struct krt_case krt_cases[] = {
 	{ "bad_input",		krt_case_bad_input },
 	{ "exhaustion",		krt_case_exhaustion },
 	{ "deep_recursion",	krt_case_deep_recursion },
+	{ "burst",		krt_case_burst },
 	{ "interrupt_context",	krt_case_interrupt_context },
 };
 
