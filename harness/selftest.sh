@@ -110,3 +110,20 @@ KR-HARNESS: DMESG END
 EOF2
 EXPECT_KUNIT="kprobes_test other_suite" \
 	expect "KUnit cases are counted, a missing suite fails" 0 3 2 'not ok - x86_64: kunit/kprobes_test: test_kretprobe'
+
+# A KSRC that is not the series' base line is refused, with what is
+# expected; ANY_VERSION=1 takes it anyway (a 7.3-rc, say).
+mkdir -p "$tmp/k73"
+printf 'VERSION = 7\nPATCHLEVEL = 3\nSUBLEVEL = 0\nEXTRAVERSION = -rc7\n' >"$tmp/k73/Makefile"
+if KSRC=$tmp/k73 OUT=$tmp/o73 KR_CACHE=$tmp/c BASE=7.2 sh "$h/base.sh" >"$tmp/log73" 2>&1; then
+	echo "not ok - harness: a 7.3-rc KSRC was taken for 7.2.y"
+elif ! grep -q 'is Linux 7.3.0-rc7; the series is for 7.2.y' "$tmp/log73"; then
+	echo "not ok - harness: a 7.3-rc KSRC was refused without saying why"
+	sed 's/^/# /' "$tmp/log73"
+elif ! KSRC=$tmp/k73 OUT=$tmp/o73 KR_CACHE=$tmp/c BASE=7.2 ANY_VERSION=1 \
+	sh "$h/base.sh" >"$tmp/log73" 2>&1; then
+	echo "not ok - harness: ANY_VERSION=1 did not take a 7.3-rc KSRC"
+	sed 's/^/# /' "$tmp/log73"
+else
+	echo "ok - harness: a KSRC of another version is refused, and taken with ANY_VERSION=1"
+fi
