@@ -164,8 +164,10 @@ fork_failure() {
 	fs=/sys/kernel/debug/failslab
 	[ -e /proc/self/fail-nth ] ||
 		{ echo "skip: no fail_nth (CONFIG_FAULT_INJECTION)"; return; }
-	[ -w "$fs/ignore-gfp-wait" ] ||
-		{ echo "skip: no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)"; return; }
+	if [ ! -w "$fs/ignore-gfp-wait" ]; then
+		echo "skip: no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)"
+		return
+	fi
 	echo 1 >"$DBG/sleep_probe" || { echo "fail: cannot arm the sleep probe"; return; }
 	gfp_wait=$(cat "$fs/ignore-gfp-wait")
 	verbose=$(cat "$fs/verbose")
