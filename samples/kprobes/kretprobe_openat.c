@@ -7,8 +7,8 @@
  * The probed function is do_sys_openat2(), which every open(), openat()
  * and openat2() goes through:
  *
- *	long do_sys_openat2(int dfd, const char __user *filename,
- *			    struct open_how *how);
+ *	int do_sys_openat2(int dfd, const char __user *filename,
+ *			   struct open_how *how);
  *
  * At entry the handler keeps the directory fd, a bounded copy of the file
  * name, the flags and mode, the pid, the CPU and a timestamp.  At return
@@ -206,7 +206,11 @@ static int openat_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct openat_pouch *p = (struct openat_pouch *)ri->data;
 	u64 ns = ktime_get_ns() - p->start_ns;
-	long ret = regs_return_value(regs);
+	/*
+	 * do_sys_openat2() returns int: on x86_64 the upper half of the
+	 * return register is not part of the value.
+	 */
+	int ret = regs_return_value(regs);
 	char args[OPENAT_NAME_LEN + 160];
 	char retstr[24];
 	int len;
@@ -238,10 +242,10 @@ static int openat_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (p->flags & (O_CREAT | __O_TMPFILE))
 		scnprintf(args + len, sizeof(args) - len, ", %#llo", p->mode);
 
-	if (IS_ERR_VALUE(ret))
+	if (ret < 0)
 		scnprintf(retstr, sizeof(retstr), "%pe", ERR_PTR(ret));
 	else
-		scnprintf(retstr, sizeof(retstr), "%ld", ret);
+		scnprintf(retstr, sizeof(retstr), "%d", ret);
 
 	pr_info("pid %d (%s) openat(%s) = %s in %llu ns, cpu %d->%d\n",
 		p->pid, current->comm, args, retstr, ns, p->cpu,
