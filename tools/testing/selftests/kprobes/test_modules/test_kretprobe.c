@@ -867,15 +867,10 @@ static int krt_max_depth(unsigned long *depth, unsigned long *frame)
  * levels where the kernel stack holds them, else as many as half of it
  * holds.
  */
-static int krt_case_deep_recursion(void)
+/* A kretprobe with the default maxactive on every level of krt_recurse(). */
+static int krt_recursion_register(struct krt_probe *kp)
 {
-	struct krt_probe *kp = &krt_probes[0];
-	unsigned long depth, frame, got;
 	int ret;
-
-	ret = krt_max_depth(&depth, &frame);
-	if (ret)
-		return ret;
 
 	krt_prepare(kp, "krt_recurse", sizeof(struct krt_pouch),
 		    krt_expect_same);
@@ -885,12 +880,15 @@ static int krt_case_deep_recursion(void)
 	ret = register_kretprobe(&kp->rp);
 	if (ret)
 		return krt_fail("register_kretprobe: %d", ret);
-	got = krt_recurse(depth);
-	unregister_kretprobe(&kp->rp);
+	return 0;
+}
 
-	pr_info("deep_recursion: depth %lu (%lu bytes a level, THREAD_SIZE %lu), maxactive %d: %d returns, %d missed\n",
-		depth, frame, (unsigned long)THREAD_SIZE, kp->rp.maxactive,
-		atomic_read(&kp->returns), kp->rp.nmissed);
+/* krt_recurse(@depth) returned @got: every level paired, in LIFO order. */
+static int krt_recursion_check(struct krt_probe *kp, unsigned long depth,
+			       unsigned long got)
+{
+	int ret;
+
 	if (got != depth)
 		return krt_fail("krt_recurse(%lu) returned %lu", depth, got);
 	ret = krt_check_probe(kp, depth + 1);
@@ -900,6 +898,24 @@ static int krt_case_deep_recursion(void)
 		return krt_fail("%d of %lu levels returned out of LIFO order",
 				atomic_read(&kp->bad_case), depth + 1);
 	return 0;
+}
+
+static int krt_case_deep_recursion(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	unsigned long depth, frame, got;
+	int ret;
+
+	ret = krt_max_depth(&depth, &frame) ?: krt_recursion_register(kp);
+	if (ret)
+		return ret;
+	got = krt_recurse(depth);
+	unregister_kretprobe(&kp->rp);
+
+	pr_info("deep_recursion: depth %lu (%lu bytes a level, THREAD_SIZE %lu), maxactive %d: %d returns, %d missed\n",
+		depth, frame, (unsigned long)THREAD_SIZE, kp->rp.maxactive,
+		atomic_read(&kp->returns), kp->rp.nmissed);
+	return krt_recursion_check(kp, depth, got);
 }
 
 /*
@@ -938,18 +954,10 @@ static int krt_case_burst(void)
 	struct task_struct *t;
 	int ret;
 
-	ret = krt_max_depth(&krt_burst_depth, &frame);
+	ret = krt_max_depth(&krt_burst_depth, &frame) ?:
+	      krt_recursion_register(kp);
 	if (ret)
 		return ret;
-
-	krt_prepare(kp, "krt_recurse", sizeof(struct krt_pouch),
-		    krt_expect_same);
-	kp->rp.maxactive = 0;
-	kp->on_return = krt_check_lifo;
-	atomic_set(&krt_next_level, 0);
-	ret = register_kretprobe(&kp->rp);
-	if (ret)
-		return krt_fail("register_kretprobe: %d", ret);
 	reinit_completion(&krt_burst_done);
 	krt_burst_got = 0;
 	t = kthread_run(krt_burst_thread, NULL, "krt_burst");
@@ -964,16 +972,7 @@ static int krt_case_burst(void)
 	pr_info("burst: depth %lu with interrupts disabled, maxactive %d: %d returns, %d missed\n",
 		krt_burst_depth, kp->rp.maxactive, atomic_read(&kp->returns),
 		kp->rp.nmissed);
-	if (krt_burst_got != krt_burst_depth)
-		return krt_fail("krt_recurse(%lu) returned %lu", krt_burst_depth,
-				krt_burst_got);
-	ret = krt_check_probe(kp, krt_burst_depth + 1);
-	if (ret)
-		return ret;
-	if (atomic_read(&kp->bad_case))
-		return krt_fail("%d of %lu levels returned out of LIFO order",
-				atomic_read(&kp->bad_case), krt_burst_depth + 1);
-	return 0;
+	return krt_recursion_check(kp, krt_burst_depth, krt_burst_got);
 }
 
 /*
