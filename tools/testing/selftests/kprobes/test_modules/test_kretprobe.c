@@ -502,6 +502,18 @@ static noinline __noipa unsigned long krt_park_or_not(unsigned long tag,
 	return tag * 3 + 1;
 }
 
+/* Exit only through kthread_stop(), so the module outlives the thread. */
+static int krt_wait_for_stop(void)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
 static int krt_crowd_thread(void *data)
 {
 	struct krt_crowd *c = data;
@@ -512,14 +524,7 @@ static int krt_crowd_thread(void *data)
 	atomic_inc(&c->done);
 	wake_up(&c->ctl);
 
-	/* Exit only through kthread_stop(), so the module outlives us. */
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return krt_wait_for_stop();
 }
 
 /*
@@ -937,14 +942,7 @@ static int krt_burst_thread(void *data)
 	local_irq_restore(flags);
 	complete(&krt_burst_done);
 
-	/* Exit only through kthread_stop(), so the module outlives us. */
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return krt_wait_for_stop();
 }
 
 static int krt_case_burst(void)
