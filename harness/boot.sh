@@ -1,8 +1,10 @@
 #!/bin/sh
 # boot.sh ARCH VARIANT: pack what build.sh made into a busybox initramfs,
 # boot it under QEMU (TCG, 2 vCPUs) within a wall-clock limit, and turn the
-# console into $OUT/results/VARIANT-ARCH.tap.  A guest that hangs, panics or
-# prints a kernel warning fails its arch; the console tail is shown.
+# console (the tests' TAP) and the kernel log (a port of its own) into
+# $OUT/results/VARIANT-ARCH.tap, checked against harness/expected.  A
+# guest that hangs, panics or logs a kernel report fails; the failures and
+# the console tail are shown.
 . "$(dirname "$0")/lib.sh"
 
 arch=$1 variant=$2
@@ -13,7 +15,8 @@ name=$variant-$arch${LABEL:+-$LABEL}
 run=$OUT/run/$name
 res=$OUT/results/$name.tap
 console=$run/console.log
-rm -rf "$run"
+kmsg=$run/kmsg.log
+rm -rf "$run" "$res"
 mkdir -p "$run/root" "$OUT/results"
 
 # busybox_for ARCH: path of Debian's static busybox for that arch.
@@ -49,20 +52,29 @@ make_initramfs() {
 	GUEST_CMD='${GUEST_CMD:-}'
 	KRT_CASES='${KRT_CASES:-}'
 	KRT_REPEAT='${KRT_REPEAT:-}'
+	KMSG_DEV=$KMSG_DEV
 	EOF
 	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs.cpio.gz"
 }
 
+# The guest's device for the kernel log: its second serial port.
+case $arch in
+ppc64le) KMSG_DEV=/dev/hvc1 ;;
+*) KMSG_DEV=/dev/ttyS1 ;;
+esac
+
+# Console and kernel log go to files; loglevel=5 keeps the console to
+# warnings and worse until /init takes it down to errors.
 qemu_cmd() {
 	common="-m ${MEM:-1024} -smp 2 -display none -monitor none -no-reboot
 		-serial file:$console -initrd $run/initramfs.cpio.gz"
-	append="panic=-1 oops=panic ${APPEND:-}"
+	append="panic=-1 oops=panic loglevel=5 ${APPEND:-}"
 	case $arch in
-	x86_64) echo qemu-system-x86_64 $common -kernel "$obj/$KIMAGE" \
-		-append "'console=ttyS0 $append'" ;;
-	i386) echo qemu-system-i386 $common -kernel "$obj/$KIMAGE" \
-		-append "'console=ttyS0 $append'" ;;
+	x86_64|i386) echo qemu-system-$arch $common -serial file:$kmsg \
+		-kernel "$obj/$KIMAGE" -append "'console=ttyS0 $append'" ;;
 	ppc64le) echo qemu-system-ppc64 -M pseries -cpu POWER9 $common \
+		-chardev file,id=kmsg,path=$kmsg \
+		-device spapr-vty,chardev=kmsg,reg=0x71000010 \
 		-kernel "$obj/$KIMAGE" -append "'console=hvc0 $append'" ;;
 	esac
 }
@@ -81,18 +93,22 @@ label=$arch
 
 make_initramfs
 : >"$console"
+: >"$kmsg"
 t0=$(now)
 eval timeout -k 10 "$limit" $(qemu_cmd) >"$run/qemu.log" 2>&1 </dev/null &&
 	qrc=0 || qrc=$?
 secs=$(($(now) - t0))
-say "    $arch ($variant): QEMU ran $secs s (limit $limit s, exit $qrc); console: $console"
+say "    $arch ($variant): QEMU ran $secs s (limit $limit s, exit $qrc); console: $console, kernel log: $kmsg"
 tr -d '\r' <"$console" >"$run/console.txt"
-EXPECT_KUNIT=$(grep -q '^CONFIG_KPROBES_SANITY_TEST=y' "$obj/.config" &&
-	echo kprobes_test || true) \
-sh "$TOP/harness/results.sh" "$label" "$run/console.txt" "$qrc" "$secs" "$limit" >"$res"
+tr -d '\r' <"$kmsg" >"$run/kmsg.txt"
+sh "$TOP/harness/results.sh" "$label" "$variant-$arch" "$run/console.txt" \
+	"$run/kmsg.txt" "$qrc" "$secs" "$limit" >"$res.tmp"
+mv "$res.tmp" "$res"
 if grep -q '^not ok' "$res"; then
 	say "    $arch ($variant): failures:"
-	grep '^not ok' "$res" | sed 's/^/    | /'
+	awk '/^not ok/ { p = 1; print; next } /^#/ && p { print; next } { p = 0 }' \
+		"$res" | sed 's/^/    | /'
 	say "    last console lines ($console):"
-	grep -v '^KR-HARNESS: DMESG' "$run/console.txt" | tail -n 25 | sed 's/^/    | /'
+	tail -n 25 "$run/console.txt" | sed 's/^/    | /'
+	[ ! -s "$run/qemu.log" ] || { say "    QEMU said:"; sed 's/^/    | /' "$run/qemu.log"; }
 fi

@@ -82,31 +82,20 @@ ksmake() {
 		"$@"
 }
 # Of the ftrace selftests run only test.d/kprobe, through the same runner
-# (ftracetest-ktap runs every directory of test.d).  A case listed in
-# harness/configs/ARCH.ftrace-skip ("file.tc reason", or "* reason" for
-# all of them) is reported as skipped with its reason, never run.
+# (ftracetest-ktap runs every directory of test.d); where harness/expected
+# skips the suite, it reports the skip with its reason and runs nothing.
 ftrace_kprobe_only() {
 	k=$obj/kselftest
 	[ -x "$k/ftrace/ftracetest" ] || return 0
-	skips=$TOP/harness/configs/$arch.ftrace-skip
+	skip=$(expected_skip "$variant-$arch" ftrace:ftracetest-kprobe)
 	{
 		echo '#!/bin/sh'
 		echo '# Written by the harness: the kprobe cases of ftracetest.'
-		if grep -q '^\* ' "$skips" 2>/dev/null; then
-			echo "echo '1..0 # SKIP $(sed -n 's/^\* //p' "$skips")'"
+		if [ -n "$skip" ]; then
+			echo "echo '1..0 # SKIP $(echo "$skip" | tr -d "'")'"
 			echo 'exit 4'
-		elif [ -f "$skips" ]; then
-			echo 'echo "TAP version 13"'
-			echo "echo 1..$(grep -c . "$skips")"
-			grep . "$skips" | awk '{ f = $1; $1 = ""
-				printf "echo \"ok %d %s # SKIP%s\"\n", NR, f, $0 }'
 		fi
-		printf 'exec ./ftracetest -K'
-		for f in "$k"/ftrace/test.d/kprobe/*.tc; do
-			f=${f##*/}
-			grep -q "^$f " "$skips" 2>/dev/null || printf ' test.d/kprobe/%s' "$f"
-		done
-		echo
+		echo 'exec ./ftracetest -K test.d/kprobe'
 	} >"$k/ftrace/ftracetest-kprobe"
 	chmod +x "$k/ftrace/ftracetest-kprobe"
 	sed -i 's/^ftrace:ftracetest-ktap$/ftrace:ftracetest-kprobe/' \

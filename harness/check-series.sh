@@ -9,15 +9,23 @@
 . "$(dirname "$0")/lib.sh"
 res=$OUT/results/series.tap
 mkdir -p "$OUT/results"
-: >"$res"
 
-[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] &&
-[ "$(git -C "$SRC" rev-parse HEAD)" = "$(cut -d' ' -f3 "$OUT/applied.stamp")" ] ||
-	die "$SRC differs from patches/: 'make export' (or FORCE=1 make apply) first"
-
+# The plan comes first, so that a check that stops early leaves a short
+# file, which summary.sh fails: checkpatch per patch, the folders, and
+# each prefix on each arch of BISECT_ARCHES.
+n=$(series_patches | wc -l)
+printf 'TAP version 13\n1..%d\n' $((n + 1 + n * $(echo ${BISECT_ARCHES:-ppc64le} | wc -w))) >"$res"
+k=0
 point() { # point OK|FAIL DESCRIPTION
-	if [ "$1" = OK ]; then echo "ok - $2"; else echo "not ok - $2"; fi | tee -a "$res"
+	k=$((k + 1))
+	if [ "$1" = OK ]; then echo "ok $k - $2"; else echo "not ok $k - $2"; fi | tee -a "$res"
 }
+
+if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
+   [ "$(git -C "$SRC" rev-parse HEAD)" != "$(cut -d' ' -f3 "$OUT/applied.stamp")" ]; then
+	point FAIL "$SRC is the series of patches/"
+	die "$SRC differs from patches/: 'make export' (or FORCE=1 make apply) first"
+fi
 
 # checkpatch asks "does MAINTAINERS need updating?" of every patch that
 # adds a file without touching MAINTAINERS.  Answer it: when a section of
@@ -34,15 +42,15 @@ maintained() { # maintained PATCH: it adds files, all with a maintainer
 }
 
 for p in $(series_patches); do
-	n=$(basename "$p")
+	pn=$(basename "$p")
 	ignore=
 	! maintained "$p" || ignore="--ignore FILE_PATH_CHANGES"
 	if (cd "$SRC" && ./scripts/checkpatch.pl --strict -q --no-summary $ignore "$p") \
-		>"$LOGS/checkpatch-$n.log" 2>&1; then
-		point OK "checkpatch --strict: $n${ignore:+ (added files are in MAINTAINERS)}"
+		>"$LOGS/checkpatch-$pn.log" 2>&1; then
+		point OK "checkpatch --strict: $pn${ignore:+ (added files are in MAINTAINERS)}"
 	else
-		point FAIL "checkpatch --strict: $n (see $LOGS/checkpatch-$n.log)"
-		sed 's/^/    | /' "$LOGS/checkpatch-$n.log" | head -n 30
+		point FAIL "checkpatch --strict: $pn (see $LOGS/checkpatch-$pn.log)"
+		sed 's/^/    | /' "$LOGS/checkpatch-$pn.log" | head -n 30
 	fi
 done
 
@@ -62,22 +70,21 @@ else
 fi
 
 # Bisectability: build each prefix incrementally, then come back to the tip.
-n=$(series_patches | wc -l)
 all_targets=$KTARGETS
 trap 'git -C "$SRC" checkout -q series' EXIT
-k=1
+i=1
 for p in $(series_patches); do
-	git -C "$SRC" checkout -q --detach "series~$((n - k))"
+	git -C "$SRC" checkout -q --detach "series~$((n - i))"
 	# The kselftest targets this prefix has (the series adds kprobes).
 	targets=$(for t in $all_targets; do
 		[ ! -f "$SRC/tools/testing/selftests/$t/Makefile" ] || echo "$t"; done)
 	for a in ${BISECT_ARCHES:-ppc64le}; do
-		if KTARGETS=$(echo $targets) run_logged "bisect-$k-of-$n-$a" \
+		if KTARGETS=$(echo $targets) run_logged "bisect-$i-of-$n-$a" \
 			sh "$TOP/harness/build.sh" "$a" series; then
-			point OK "builds for $a with patches 1-$k of $n ($(basename "$p"))"
+			point OK "builds for $a with patches 1-$i of $n ($(basename "$p"))"
 		else
-			point FAIL "builds for $a with patches 1-$k of $n ($(basename "$p"))"
+			point FAIL "builds for $a with patches 1-$i of $n ($(basename "$p"))"
 		fi
 	done
-	k=$((k + 1))
+	i=$((i + 1))
 done

@@ -63,6 +63,31 @@ run_logged() {
 	fi
 }
 
+# Stages of the harness report to $STAGES, one line each, which run.sh
+# turns into results/stages.tap.
+STAGES=$OUT/results/stages.lines
+stage() { # stage OK|FAIL|SKIP DESCRIPTION [REASON]
+	mkdir -p "$OUT/results"
+	case $1 in
+	OK) echo "ok - $2" ;;
+	FAIL) echo "not ok - $2: $3" ;;
+	SKIP) echo "ok - $2 # SKIP $3" ;;
+	esac >>"$STAGES"
+}
+# run_stage NAME DESCRIPTION CMD...: run_logged, and a stage point that
+# says how it ended, with the last line of its log when it failed.
+run_stage() {
+	name=$1 what=$2
+	shift 2
+	if run_logged "$name" "$@"; then
+		stage OK "$what ran to its end"
+	else
+		rc=$?
+		stage FAIL "$what stopped" \
+			"exit $rc: $(grep . "$LOGS/$name.log" | tail -n 1) (log: $LOGS/$name.log)"
+	fi
+}
+
 # Kernel make variables for one arch: sets KARCH, KCROSS, KIMAGE, QEMU.
 arch_vars() {
 	case $1 in
@@ -72,6 +97,20 @@ arch_vars() {
 	*) die "unknown arch '$1' (x86_64, i386 or ppc64le)" ;;
 	esac
 }
+
+# expected_skip VARIANT-ARCH SUITE: the reason harness/expected gives for
+# skipping SUITE as a whole on VARIANT-ARCH, if it does.
+expected_skip() (
+	set -f
+	grep '^skip' "$TOP/harness/expected" | while read -r _ where name what reason; do
+		[ "$name" = "$2" ] && [ "$what" = "*" ] || continue
+		for g in $(echo "$where" | tr , ' '); do
+			case $1 in
+			$g) echo "$reason"; exit 0 ;;
+			esac
+		done
+	done
+)
 
 # Series patches in order, without the cover letter.
 series_patches() {

@@ -30,21 +30,30 @@ prepare() {
 	sh "$h/apply.sh"
 }
 
+# The result files of this run, all counted by summary.sh: a file that is
+# missing at the end fails.
+results=
+expect() { results="$results $OUT/results/$1.tap"; }
+
 # build_and_boot ARCH: results in $OUT/results/$variant-ARCH.tap.
 build_and_boot() {
+	expect "$variant-$1"
 	if run_logged "build-$variant-$1" sh "$h/build.sh" "$1" "$variant"; then
 		say "==> boot-$variant-$1"
-		sh "$h/boot.sh" "$1" "$variant"
+		sh "$h/boot.sh" "$1" "$variant" ||
+			stage FAIL "boot of $variant-$1 stopped" "exit $?"
 	else
-		echo "not ok - $1: $variant kernel or kselftests did not build (log: $LOGS/build-$variant-$1.log)" \
-			>"$OUT/results/$variant-$1.tap"
+		echo "not ok - $1: $variant kernel or kselftests did not build (log: $LOGS/build-$variant-$1.log)" |
+			sh "$h/tap.sh" >"$OUT/results/$variant-$1.tap"
 	fi
 }
 
 # boot_again ARCH: one more boot of a build made before (LABEL names it).
 boot_again() {
+	expect "$variant-$1-$LABEL"
 	say "==> boot-$variant-$1-$LABEL"
-	sh "$h/boot.sh" "$1" "$variant"
+	sh "$h/boot.sh" "$1" "$variant" ||
+		stage FAIL "boot of $variant-$1-$LABEL stopped" "exit $?"
 }
 
 # The cases that show that no return is lost with the default maxactive.
@@ -56,10 +65,10 @@ show_tap() { # the kselftest output of one boot, as the guest printed it
 }
 
 mkdir -p "$OUT/results"
+: >"$STAGES"
 case $mode in
 demo)
 	prepare
-	rm -f "$OUT"/results/*.tap
 	for a in $arches; do
 		build_and_boot "$a"
 		say "==> what the tests printed on $a ($variant):"
@@ -69,15 +78,23 @@ demo)
 check|check-full)
 	prepare
 	rm -f "$OUT"/results/*.tap
-	run_logged harness-selftest sh -c "sh '$h/selftest.sh' >'$OUT/results/harness.tap'" || true
-	if [ "$variant" = series ] && [ -z "${NO_SERIES_CHECKS:-}" ]; then
-		# check bisects on ppc64le, the cheapest build, or on the first
-		# arch asked for without it; check-full on every arch.
-		bisect=$(echo " $arches " | grep -o ' ppc64le ' || true)
-		[ -n "$bisect" ] || bisect=${arches%% *}
-		[ "$mode" = check ] || bisect=$arches
-		BISECT_ARCHES=$(echo $bisect) run_logged series-checks \
-			sh "$h/check-series.sh" || true
+	expect harness
+	run_stage harness-selftest "harness self-test" \
+		sh -c "sh '$h/selftest.sh' >'$OUT/results/harness.tap'"
+	# check bisects on ppc64le, the cheapest build, or on the first arch
+	# asked for without it; check-full on every arch.
+	first=$(echo " $arches " | grep -o ' ppc64le ' || true)
+	first=$(echo ${first:-${arches%% *}})
+	bisect=$first
+	[ "$mode" = check ] || bisect=$arches
+	if [ "$variant" != series ]; then
+		stage SKIP "series checks" "VARIANT=$variant: they check the series"
+	elif [ -n "${NO_SERIES_CHECKS:-}" ]; then
+		stage SKIP "series checks" "NO_SERIES_CHECKS is set"
+	else
+		expect series
+		BISECT_ARCHES=$(echo $bisect) run_stage series-checks "series checks" \
+			sh "$h/check-series.sh"
 	fi
 	for a in $arches; do
 		# In check, x86_64 boots as the debug kernel only (below).
@@ -86,16 +103,25 @@ check|check-full)
 			build_and_boot "$a"
 		fi
 	done
+	# A real boot that hangs must fail at its limit: the first arch's build.
+	expect harness-hang
+	run_stage harness-hang "harness self-test: a hung guest" \
+		sh -c "sh '$h/selftest.sh' hang '$first' '$variant' >'$OUT/results/harness-hang.tap'"
 	# The debug kernel (lockdep, KASAN, ...) on x86_64, with the series'
 	# own tests only: a splat on its console fails it.
-	if [ "$variant" = series ] && [ -z "${NO_DEBUG:-}" ] &&
-	   echo " $arches " | grep -q ' x86_64 '; then
+	if ! echo " $arches " | grep -q ' x86_64 ' || [ "$variant" != series ]; then
+		:
+	elif [ -n "${NO_DEBUG:-}" ]; then
+		stage SKIP "x86_64 debug kernel" "NO_DEBUG is set: the plain x86_64 kernel booted instead"
+	else
 		variant=debug KTARGETS=kprobes build_and_boot x86_64
 	fi
 	# The lossless cases, REPEAT times in a row in one boot per arch.
 	if [ "$mode" = check-full ]; then
 		for a in $arches; do
-			variant=$variant LABEL=repeat KRT_REPEAT=${REPEAT:-20} \
+			v=$variant
+			[ "$a" != x86_64 ] || [ "$v" != series ] || [ -n "${NO_DEBUG:-}" ] || v=debug
+			variant=$v LABEL=repeat KRT_REPEAT=${REPEAT:-20} \
 				BOOT_TIMEOUT=${BOOT_TIMEOUT:-3600} \
 				KRT_CASES="$LOSSLESS_CASES" KTARGETS=kprobes \
 				RUN_ARGS="-o 3300 -t kprobes:test_kretprobe.sh" boot_again "$a"
@@ -111,13 +137,17 @@ build)
 	;;
 boot)
 	for a in $arches; do
-		sh "$h/boot.sh" "$a" "$variant"
+		expect "$variant-$a${LABEL:+-$LABEL}"
+		sh "$h/boot.sh" "$a" "$variant" || stage FAIL "boot of $variant-$a stopped" "exit $?"
 		show_tap "$a"
 	done
 	;;
 *) die "unknown job '$mode'" ;;
 esac
 
+sh "$h/tap.sh" <"$STAGES" >"$OUT/results/stages.tap"
+rm -f "$STAGES"
+[ "$(grep -c '^ok\|^not ok' "$OUT/results/stages.tap")" = 0 ] || expect stages
 . "$OUT/base.env"
 say "==> summary: Linux $BASE_VERSION, $variant, $(echo $arches), $(($(now) - t_start)) s"
-sh "$h/summary.sh" "$OUT"/results/*.tap
+sh "$h/summary.sh" $results

@@ -1,13 +1,43 @@
 #!/bin/sh
-# summary.sh FILE...: count the TAP lines of result files and print the
-# closing line "N passed, N failed, N skipped"; exit non-zero on a failure.
+# summary.sh FILE...: check and count the TAP result files of a run, print
+# the failures, the skips with their reasons, and the closing line
+# "N passed, N failed, N skipped"; exit non-zero on any failure.  A file
+# that is missing, has no plan, or has not the points its plan announced
+# (a stage that stopped early) is one failure more.  XFAIL and TODO points
+# are counted as skipped, never as passed (results.sh already failed them
+# in the series' own suites).
 set -eu
-awk '
-/^ok .*# *SKIP/ { skip++; next }
-/^ok / { pass++; next }
-/^not ok / { fail++; print "FAILED: " substr($0, 8) }
+for f in "$@"; do
+	if [ -f "$f" ]; then
+		awk -v f="${f##*/}" '
+		/^1\.\.[0-9]+/ && plan == "" { plan = substr($1, 4) + 0; next }
+		/^(not )?ok [0-9]+/ {
+			n++
+			d = toupper($0)
+			if (($0 ~ /^ok/ && d ~ / # *(SKIP|XFAIL)/) ||
+			    ($0 ~ /^not ok/ && d ~ / # *TODO/))
+				print "SKIPPED: " f ": " $0
+			else if ($0 ~ /^ok/)
+				print "PASSED"
+			else
+				print "FAILED: " f ": " $0
+		}
+		END {
+			if (plan == "")
+				print "FAILED: " f ": no plan line (1..N)"
+			else if (n != plan)
+				print "FAILED: " f ": " n + 0 " points, its plan announced " plan \
+					" (a stage stopped early?)"
+		}' "$f"
+	else
+		echo "FAILED: ${f##*/}: missing (its stage did not run to its end)"
+	fi
+done | awk '
+/^PASSED/ { pass++; next }
+/^SKIPPED: / { skip++; print; next }
+/^FAILED: / { fail++; print; next }
 END {
 	if (pass + fail == 0) { print "FAILED: no test ran"; fail = 1 }
 	printf "%d passed, %d failed, %d skipped\n", pass, fail, skip
 	exit fail != 0
-}' "$@"
+}'
