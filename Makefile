@@ -16,12 +16,13 @@
 # BASE (7.2|6.12), VARIANT (series|debug|base), NO_DEBUG=1, KSRC (your own
 # tree), ANY_VERSION=1 (accept a KSRC of another version, e.g. 7.3-rc),
 # KR_CACHE (default /var/cache/kretprobe-series), OUT (default ./out),
-# BOOT_TIMEOUT, GUEST_CMD (shell command run in the guest before the tests),
+# NO_SERIES_CHECKS=1, BOOT_TIMEOUT, GUEST_CMD (shell command run in the guest
+# before the tests), RUN_ARGS (run_kselftest.sh options, e.g. -t kprobes:...),
 # KRT_CASES, KRT_REPEAT (cases of test_kretprobe.sh and rounds, in the
 # guest), REPEAT, FORCE=1.
 
 export KR_ARCH BASE VARIANT KSRC ANY_VERSION KR_CACHE OUT BOOT_TIMEOUT GUEST_CMD FORCE \
-	KTARGETS NO_DEBUG KRT_CASES KRT_REPEAT REPEAT
+	KTARGETS NO_DEBUG NO_SERIES_CHECKS RUN_ARGS KRT_CASES KRT_REPEAT REPEAT
 SH := sh harness
 
 .PHONY: all demo check check-full bench build boot apply export deps clean distclean

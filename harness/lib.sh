@@ -80,7 +80,7 @@ run_stage() {
 	name=$1 what=$2
 	shift 2
 	if run_logged "$name" "$@"; then
-		stage OK "$what ran to its end"
+		stage OK "$what ran to the end"
 	else
 		rc=$?
 		stage FAIL "$what stopped" \

@@ -105,7 +105,7 @@ check|check-full)
 	done
 	# A real boot that hangs must fail at its limit: the first arch's build.
 	expect harness-hang
-	run_stage harness-hang "harness self-test: a hung guest" \
+	run_stage harness-hang "hung-guest self-test" \
 		sh -c "sh '$h/selftest.sh' hang '$first' '$variant' >'$OUT/results/harness-hang.tap'"
 	# The debug kernel (lockdep, KASAN, ...) on x86_64, with the series'
 	# own tests only: a splat on its console fails it.

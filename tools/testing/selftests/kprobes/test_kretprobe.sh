@@ -15,6 +15,8 @@ KSFT_SKIP=4
 SLEEPERS=8
 SLEEP=5
 CROWD=1000		# sleepers of the tracefs case
+CROWD_WAIT=120		# seconds they may take to fall asleep, well within
+			# the 300 of settings, so that this case says why
 TRACEFS=/sys/kernel/tracing
 FORK_NTH=40		# allocations failed in turn in the fork_failure case
 
@@ -25,15 +27,25 @@ skip_all() {
 	exit $KSFT_SKIP
 }
 
+# A module that is not there is a skip; one that is there but does not
+# load is a failure: its init registers the kretprobes under test.
+bail_out() {
+	echo "Bail out! $*"
+	exit 1
+}
+
 load_module() {
-	modprobe -q "$MOD" 2>/dev/null || insmod "$DIR/test_modules/$MOD.ko"
+	modprobe -q "$MOD" 2>/dev/null && return
+	[ -f "$DIR/test_modules/$MOD.ko" ] ||
+		skip_all "no $MOD module (CONFIG_KPROBES, CONFIG_MODULES?)"
+	insmod "$DIR/test_modules/$MOD.ko" || bail_out "cannot load $MOD"
 }
 
 [ "$(id -u)" = 0 ] || skip_all "must be run as root"
 if ! grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; then
 	mount -t debugfs none /sys/kernel/debug || skip_all "no debugfs"
 fi
-load_module || skip_all "cannot load $MOD (CONFIG_KPROBES, CONFIG_MODULES?)"
+load_module
 trap 'rmmod "$MOD" 2>/dev/null' EXIT
 
 # KRT_CASES="name ...": run only these cases (default: all of them).
@@ -88,14 +100,14 @@ run_cases() { # run_cases ROUND
 
 # count_asleep PID...: how many of them are sleep processes, asleep.
 count_asleep() {
-	n=0
+	count=0
 	for p in "$@"; do
 		read -r stat <"/proc/$p/stat" 2>/dev/null || continue
 		case $stat in
-		*" (sleep) S "*) n=$((n + 1)) ;;
+		*" (sleep) S "*) count=$((count + 1)) ;;
 		esac
 	done
-	echo $n
+	echo $count
 }
 
 # A return probe from kprobe_events, with no MAXACTIVE (the default, as
@@ -126,7 +138,7 @@ tracefs_crowd() {
 	waited=0
 	while :; do
 		asleep=$(count_asleep $pids)
-		[ "$asleep" -lt $CROWD ] && [ $waited -lt 300 ] || break
+		[ "$asleep" -lt $CROWD ] && [ $waited -lt $CROWD_WAIT ] || break
 		sleep 1
 		waited=$((waited + 1))
 	done
