@@ -1,6 +1,7 @@
 #!/bin/sh
 # Turn patches/ into the work tree $OUT/linux: branch "series" = base + git am
-# of every patch, tag "base" = the base commit, and $OUT/linux-base a
+# of every patch of every series, in the order of SERIES (harness/lib.sh),
+# tag "base" = the base commit, and $OUT/linux-base a
 # worktree of the unpatched base.  Work the developer has not exported
 # (uncommitted edits, new commits) is never thrown away without FORCE=1.
 . "$(dirname "$0")/lib.sh"
@@ -42,7 +43,7 @@ apply_series() {
 			git -C "$SRC" am --abort >/dev/null 2>&1 || true
 			rm -f "$stamp"
 			printf '%s\n' "$msg" >&2
-			die "patch $(basename "$p") does not apply to $BASE_VERSION"
+			die "patch ${p#"$PATCHES"/} does not apply to $BASE_VERSION"
 		fi
 	done
 	echo "$want $(git -C "$SRC" rev-parse HEAD)" >"$stamp"

@@ -1,11 +1,10 @@
 #!/bin/sh
-# Turn the "series" branch of $OUT/linux back into patches/ and refresh the
-# kernel-tree-shaped folders from the files the series adds.  Output depends
-# only on the commits and cover-letter.txt, so an unchanged series
+# Turn the "series" branch of $OUT/linux back into the series of patches/
+# (one folder per series, split where lib.sh's series_end says) and refresh the
+# kernel-tree-shaped folders (the footprint: harness/lib.sh).  Output depends
+# only on the commits and cover-letters/, so an unchanged series
 # regenerates byte-identically.
 . "$(dirname "$0")/lib.sh"
-
-dirs="include kernel arch samples Documentation tools lib"
 
 [ -d "$SRC/.git" ] || die "no work tree; run 'make apply' first"
 [ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
@@ -13,35 +12,64 @@ dirs="include kernel arch samples Documentation tools lib"
 [ "$(git -C "$SRC" symbolic-ref -q --short HEAD)" = series ] ||
 	die "$SRC is not on branch series"
 
-# The cover letter: the first paragraph of $COVER is the subject.
-git -C "$SRC" config branch.series.description "$(cat "$COVER")"
+# format_series FROM TO DIR COVER: one series, FROM..TO, into DIR, with
+# the cover letter from COVER (its first paragraph is the subject).  The
+# Date of the cover letter is the author time of TO, pinned for
+# byte-identical output.
+format_series() {
+	git -C "$SRC" branch -f kr-export "$2"
+	git -C "$SRC" config branch.kr-export.description "$(cat "$4")"
+	rm -f "$3"/*.patch
+	mkdir -p "$3"
+	GIT_COMMITTER_DATE=$(git -C "$SRC" log -1 --format=%aI "$2") \
+	git -C "$SRC" format-patch -q --cover-letter --cover-from-description=subject \
+		--zero-commit --no-signature --no-numbered-files --no-thread \
+		-o "$3" "$1..kr-export"
+	git -C "$SRC" branch -q -D kr-export
+}
 
-rm -f "$PATCHES"/*.patch
-mkdir -p "$PATCHES"
-# The cover letter's Date is the committer time: pin it to the tip's.
-GIT_COMMITTER_DATE=$(git -C "$SRC" log -1 --format=%aI series) \
-git -C "$SRC" format-patch -q --cover-letter --cover-from-description=subject \
-	--zero-commit --no-signature --no-numbered-files --no-thread \
-	-o "$PATCHES" base..series
+if [ -z "$SERIES" ]; then
+	format_series base series "$PATCHES" "$COVER"
+else
+	from=base
+	for s in $SERIES; do
+		to=series
+		end=$(series_end "$s")
+		if [ -n "$end" ]; then
+			to=$(git -C "$SRC" log --format='%H %s' base..series |
+				awk -v s="$end" 'substr($0, 42) == s { print $1 }')
+			[ "$(echo "$to" | grep -c .)" = 1 ] ||
+				die "series $s: no single commit named '$end' in base..series (harness/lib.sh, series_end)"
+		fi
+		format_series "$from" "$to" "$PATCHES/$s" "$TOP/cover-letters/$s.txt"
+		from=$to
+	done
+fi
 
 # The tree-shaped folders show the primary (7.2) series only.
-[ "$BASE" = 7.2 ] || dirs=
-for d in $dirs; do
-	rm -rf "${TOP:?}/$d"
-done
-[ -z "$dirs" ] || git -C "$SRC" diff --name-only --diff-filter=A base series |
-while read -r f; do
-	mkdir -p "$TOP/$(dirname "$f")"
-	git -C "$SRC" show "series:$f" >"$TOP/$f"
-	if [ "$(git -C "$SRC" ls-tree series -- "$f" | cut -c1-6)" = 100755 ]; then
-		chmod +x "$TOP/$f"
-	else
-		chmod -x "$TOP/$f"
-	fi
-done
+if [ "$BASE" = 7.2 ]; then
+	for f in $(footprint_files); do
+		rm -f "${TOP:?}/$f"
+	done
+	for d in $FOOTPRINT_DIRS; do
+		[ ! -d "$TOP/$d" ] || find "$TOP/$d" -depth -type d -empty -delete
+	done
+	footprint | while read -r st f; do
+		[ "$st" = A ] || [ "$st" = M ] || die "$f: status $st, not A or M"
+		out=$TOP/$(footprint_name "$st" "$f")
+		mkdir -p "$(dirname "$out")"
+		footprint_content "$st" "$f" >"$out"
+		if [ "$st" = A ] &&
+		   [ "$(git -C "$SRC" ls-tree series -- "$f" | cut -c1-6)" = 100755 ]; then
+			chmod +x "$out"
+		else
+			chmod -x "$out"
+		fi
+	done
+fi
 
 # What is exported is what is applied: keep apply from redoing it.
 . "$OUT/base.env"
 want=$(series_key)
 echo "$want $(git -C "$SRC" rev-parse HEAD)" >"$OUT/applied.stamp"
-say "export: $(series_patches | wc -l) patches in patches/, added files refreshed"
+say "export: $(series_patches | wc -l) patches in $(echo $(series_dirs) | sed "s|$TOP/||g"), tree folders refreshed"

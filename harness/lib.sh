@@ -3,15 +3,17 @@
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-# BASE: the kernel line the series is for.  7.2 is the primary series
-# (patches/, exported to the tree-shaped folders); 6.12 is the LTS backport
-# (patches-6.12/), with its own work tree and build output.
+# BASE: the kernel line the series is for.  7.2 is primary: three series,
+# one per destination upstream, applied in this order (SERIES), each in
+# patches/NAME with its cover letter from cover-letters/NAME.txt, the last
+# exported to the tree-shaped folders.  6.12 is the LTS backport
+# (patches-6.12/, one series), with its own work tree and build output.
 BASE=${BASE:-7.2}
 case $BASE in
 7.2) PATCHES=${PATCHES:-$TOP/patches} OUT=${OUT:-$TOP/out}
-     COVER=$TOP/cover-letter.txt ;;
+     SERIES=${SERIES-powerpc-r13 kprobes-unregister kretprobe-lossless} ;;
 6.12) PATCHES=${PATCHES:-$TOP/patches-6.12} OUT=${OUT:-$TOP/out-6.12}
-      COVER=$TOP/cover-letter-6.12.txt ;;
+      COVER=$TOP/cover-letter-6.12.txt SERIES= ;;
 *) printf 'error: BASE=%s: the series is for 7.2 (default) or 6.12\n' "$BASE" >&2
    exit 1 ;;
 esac
@@ -112,10 +114,57 @@ expected_skip() (
 	done
 )
 
-# Series patches in order, without the cover letter.
+# series_end NAME: the subject of the last patch of series NAME in the
+# work tree's branch "series" (empty for the last series: the tip).
+series_end() {
+	case $1 in
+	powerpc-r13) echo 'powerpc64/ftrace: Do not restore r13 on the way out of ftrace_regs_caller' ;;
+	kprobes-unregister) echo 'kprobes: Make unregistering a kretprobe twice harmless' ;;
+	esac
+}
+
+# The folders of the series, in the order they apply.
+series_dirs() {
+	[ -n "$SERIES" ] || { echo "$PATCHES"; return; }
+	for s in $SERIES; do
+		echo "$PATCHES/$s"
+	done
+}
+
+# Series patches in order, without the cover letters.
 series_patches() {
-	ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
-		grep -v '/0000-cover-letter.patch$' || true
+	for d in $(series_dirs); do
+		ls "$d"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
+			grep -v '/0000-cover-letter.patch$' || true
+	done
+}
+
+# The kernel-tree-shaped folders of the repository (and MAINTAINERS.diff at
+# its top) show the footprint of the 7.2 series: each file they add, whole,
+# and each file they change as PATH.diff, its diff against the base.
+FOOTPRINT_DIRS="include kernel arch samples Documentation tools lib"
+# footprint: "STATUS PATH" (A added, M changed) of each file base..series
+# touches.
+footprint() {
+	git -C "$SRC" diff --name-status --no-renames base series
+}
+# footprint_name STATUS PATH: the file that shows PATH in the repository.
+footprint_name() {
+	if [ "$1" = A ]; then echo "$2"; else echo "$2.diff"; fi
+}
+# footprint_content STATUS PATH: what that file holds.
+footprint_content() {
+	if [ "$1" = A ]; then
+		git -C "$SRC" show "series:$2"
+	else
+		git -C "$SRC" -c diff.noprefix=false diff --no-color --no-ext-diff \
+			base series -- "$2"
+	fi
+}
+# footprint_files: the files the repository has in those places.
+footprint_files() {
+	(cd "$TOP" && find $FOOTPRINT_DIRS -type f 2>/dev/null; ls ./*.diff 2>/dev/null |
+		sed 's|^\./||') | LC_ALL=C sort
 }
 
 # series_key: the base commit and a checksum of patches/ (needs base.env).
