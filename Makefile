@@ -19,10 +19,11 @@
 # NO_SERIES_CHECKS=1, BOOT_TIMEOUT, GUEST_CMD (shell command run in the guest
 # before the tests), RUN_ARGS (run_kselftest.sh options, e.g. -t kprobes:...),
 # KRT_CASES, KRT_REPEAT (cases of test_kretprobe.sh and rounds, in the
-# guest), REPEAT, FORCE=1.
+# guest), REPEAT, FORCE=1, UPSTREAM=1 (base: Debian's linux_7.2.N.orig.tar.xz,
+# the upstream release, into out-upstream/).
 
 export KR_ARCH BASE VARIANT KSRC ANY_VERSION KR_CACHE OUT BOOT_TIMEOUT GUEST_CMD FORCE \
-	KTARGETS NO_DEBUG NO_SERIES_CHECKS RUN_ARGS KRT_CASES KRT_REPEAT REPEAT
+	KTARGETS NO_DEBUG NO_SERIES_CHECKS RUN_ARGS KRT_CASES KRT_REPEAT REPEAT UPSTREAM
 SH := sh harness
 
 .PHONY: all demo check check-full bench build boot apply export deps clean distclean

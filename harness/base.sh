@@ -6,6 +6,8 @@
 # repository, otherwise a one-commit import of its files.  Without KSRC the
 # Debian linux-source-$BASE tarball is imported once into a one-commit
 # repository under $KR_CACHE/base/<version>, so reruns skip the extract.
+# UPSTREAM=1 (7.2) takes Debian's linux_7.2.N.orig.tar.xz instead: the
+# upstream release, without the Debian patches that linux-source carries.
 . "$(dirname "$0")/lib.sh"
 
 # make_version DIR: "7.2.N" from a kernel tree's top Makefile.
@@ -71,7 +73,9 @@ from_debian_7_2() {
 	pkg=linux-source-7.2
 	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
 	for suite in unstable testing; do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
+		for type in deb deb-src; do
+			echo "$type [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
+		done
 	done >"$APTDIR/sources.list"
 	apt_private update >"$APTDIR/update.log" 2>&1 ||
 		say "warning: apt-get update (private) failed; see $APTDIR/update.log"
@@ -79,7 +83,8 @@ from_debian_7_2() {
 	pkgver=$(apt_private -s install "$pkg" 2>/dev/null |
 		sed -n "s/^Inst $pkg (\([^ ]*\) .*/\1/p")
 	if [ -z "$pkgver" ]; then
-		old=$(ls -d "$KR_CACHE"/base/deb-7.2.* 2>/dev/null | tail -n 1)
+		old=$(ls -d "$KR_CACHE"/base/${UPSTREAM:+orig}${UPSTREAM:-deb}-7.2.* 2>/dev/null |
+			tail -n 1)
 		[ -n "$old" ] || die "Debian testing and unstable no longer carry $pkg \
 (or deb.debian.org cannot be reached): the series is for Linux 7.2.y; \
 point KSRC= at a 7.2.y tree"
@@ -87,6 +92,7 @@ point KSRC= at a 7.2.y tree"
 		BASE_REPO=$old
 		return
 	fi
+	[ -z "${UPSTREAM:-}" ] || { from_debian_orig "$pkgver"; return; }
 	key=deb-$(printf '%s' "$pkgver" | tr -c 'A-Za-z0-9.+-' '_')
 	if [ ! -d "$KR_CACHE/base/$key/.git" ]; then
 		dl=$APTDIR/download
@@ -99,6 +105,28 @@ point KSRC= at a 7.2.y tree"
 		rm -rf "$dl"
 	fi
 	BASE_REPO=$KR_CACHE/base/$key
+}
+
+# from_debian_orig DEBIAN-VERSION: the orig tarball of Debian's linux
+# source package of that version (7.2.13-1: linux_7.2.13.orig.tar.xz).
+from_debian_orig() {
+	up=${1%-*}
+	BASE_REPO=$KR_CACHE/base/orig-$up
+	[ ! -d "$BASE_REPO/.git" ] || return 0
+	dl=$APTDIR/download
+	rm -rf "$dl" && mkdir -p "$dl"
+	(cd "$dl" && apt_private source --download-only "linux=$1" >/dev/null) ||
+		die "cannot download the source package linux $1 from Debian"
+	orig=$dl/linux_$up.orig.tar.xz
+	[ -f "$orig" ] || die "no linux_$up.orig.tar.xz in Debian's linux $1"
+	say "importing linux_$up.orig.tar.xz into $BASE_REPO"
+	mkdir -p "$KR_CACHE/base"
+	rm -rf "$BASE_REPO.tmp"
+	mkdir -p "$BASE_REPO.tmp"
+	tar -C "$BASE_REPO.tmp" --strip-components=1 -xJf "$orig"
+	import_tree "$BASE_REPO.tmp" "$BASE_REPO" \
+		"Linux $(make_version "$BASE_REPO.tmp") (Debian linux_$up.orig.tar.xz: the upstream release)"
+	rm -rf "$dl"
 }
 
 from_tarball() {

@@ -80,12 +80,12 @@ qemu_cmd() {
 }
 
 case $arch-$variant in
-ppc64le-*|*-debug) limit=${BOOT_TIMEOUT:-900} ;;
+ppc64le-*|*debug) limit=${BOOT_TIMEOUT:-900} ;;
 *) limit=${BOOT_TIMEOUT:-600} ;;
 esac
 # KASAN's 32 KiB stacks: threads-max of 1 GiB is below the 4096 kthreads
 # of the exhaustion case.
-[ "$variant" != debug ] || MEM=${MEM:-2048}
+case $variant in *debug) MEM=${MEM:-2048} ;; esac
 # Test points name the arch, and the variant unless it is the series.
 label=$arch
 [ "$variant" = series ] || label="$arch ($variant)"

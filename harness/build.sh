@@ -3,7 +3,8 @@
 # kselftest targets for ARCH (x86_64, i386, ppc64le) from the series work
 # tree (VARIANT=series), the same with the debug options of
 # configs/debug.config and configs/ARCH.debug.config (VARIANT=debug), or the
-# unpatched base (VARIANT=base), into $OUT/build/VARIANT-ARCH.  The kselftests always come from the series tree:
+# unpatched base (VARIANT=base; VARIANT=basedebug with the debug options),
+# into $OUT/build/VARIANT-ARCH.  The kselftests always come from the series tree:
 # the base runs the same tests, so they show where the base fails.
 . "$(dirname "$0")/lib.sh"
 
@@ -12,8 +13,9 @@ arch_vars "$arch"
 case $variant in
 series) src=$SRC ;;
 debug) src=$SRC DEBUG=1 ;;
+basedebug) src=$BASESRC DEBUG=1 ;;
 base) src=$BASESRC ;;
-*) die "VARIANT must be series, debug or base, not '$variant'" ;;
+*) die "VARIANT must be series, debug, base or basedebug, not '$variant'" ;;
 esac
 obj=$OUT/build/$variant-$arch
 mkdir -p "$obj"

@@ -82,7 +82,7 @@ extra=$(printf '%s\n%s\n' "$want" "$(footprint_files)" | LC_ALL=C sort | uniq -u
 if [ -z "$differ$extra" ]; then
 	point OK "tree folders hold the footprint: $(echo "$want" | grep -vc '\.diff$') added files, $(echo "$want" | grep -c '\.diff$') diffs"
 else
-	point FAIL "tree folders differ from the footprint:" $differ $extra
+	point FAIL "tree folders differ from the footprint: $(echo $differ $extra)"
 fi
 
 # Bisectability: build each prefix incrementally, then come back to the tip.

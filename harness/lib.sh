@@ -10,7 +10,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 # (patches-6.12/, one series), with its own work tree and build output.
 BASE=${BASE:-7.2}
 case $BASE in
-7.2) PATCHES=${PATCHES:-$TOP/patches} OUT=${OUT:-$TOP/out}
+7.2) PATCHES=${PATCHES:-$TOP/patches} OUT=${OUT:-$TOP/out${UPSTREAM:+-upstream}}
      SERIES=${SERIES-powerpc-r13 kprobes-unregister kretprobe-lossless} ;;
 6.12) PATCHES=${PATCHES:-$TOP/patches-6.12} OUT=${OUT:-$TOP/out-6.12}
       COVER=$TOP/cover-letter-6.12.txt SERIES= ;;
@@ -163,8 +163,8 @@ footprint_content() {
 }
 # footprint_files: the files the repository has in those places.
 footprint_files() {
-	(cd "$TOP" && find $FOOTPRINT_DIRS -type f 2>/dev/null; ls ./*.diff 2>/dev/null |
-		sed 's|^\./||') | LC_ALL=C sort
+	(cd "$TOP" && { find $FOOTPRINT_DIRS -type f 2>/dev/null || true; } &&
+		{ ls ./*.diff 2>/dev/null || true; } | sed 's|^\./||') | LC_ALL=C sort
 }
 
 # series_key: the base commit and a checksum of patches/ (needs base.env).

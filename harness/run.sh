@@ -116,6 +116,15 @@ check|check-full)
 	else
 		variant=debug KTARGETS=kprobes build_and_boot x86_64
 	fi
+	# The bugs the fix series fix, each shown on the unpatched base.
+	if [ "$variant" != series ] || ! echo " $arches " | grep -q ' x86_64 '; then
+		:
+	elif [ -n "${NO_DEBUG:-}" ]; then
+		stage SKIP "bugs shown on the base" "NO_DEBUG is set: they need the debug kernel"
+	else
+		expect bugs
+		run_stage bugs "bugs shown on the base" sh "$h/bugs.sh"
+	fi
 	# The lossless cases, REPEAT times in a row in one boot per arch.
 	if [ "$mode" = check-full ]; then
 		for a in $arches; do

@@ -737,16 +737,14 @@ static int krt_case_stack_pointer(void)
 #endif
 
 /*
- * Bad input gets a clear error and changes nothing; unregistering twice, or
- * after a failed register, is harmless, and the same kretprobe can be
- * registered again afterwards.
+ * Bad input gets a clear error and changes nothing.
  */
 static int krt_expect_error(struct krt_probe *kp, int want, const char *what)
 {
 	int ret = register_kretprobe(&kp->rp);
 
-	/* Registered or not: after a failed register it must be harmless. */
-	unregister_kretprobe(&kp->rp);
+	if (!ret)
+		unregister_kretprobe(&kp->rp);
 	if (ret != want)
 		return krt_fail("%s: register_kretprobe returned %d, expected %d",
 				what, ret, want);
@@ -775,6 +773,18 @@ static int krt_case_bad_input(void)
 	if (ret)
 		return ret;
 
+	return 0;
+}
+
+/*
+ * Unregistering a kretprobe twice is harmless, as it is for a kprobe, and
+ * the same kretprobe can be registered again afterwards.
+ */
+static int krt_case_unregister_twice(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	int ret;
+
 	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), NULL);
 	ret = register_kretprobe(&kp->rp);
 	if (ret)
@@ -792,6 +802,33 @@ static int krt_case_bad_input(void)
 		return krt_fail("registering again after a double unregister: %d",
 				ret);
 	krt_target(2);
+	unregister_kretprobe(&kp->rp);
+	return krt_check_probe(kp, 1);
+}
+
+/*
+ * Unregistering a kretprobe whose register failed is harmless, as it is
+ * for a kprobe: error paths that tear down whatever was set up do it.
+ */
+static int krt_case_unregister_failed(void)
+{
+	struct krt_probe *kp = &krt_probes[0];
+	int ret;
+
+	krt_prepare(kp, "krt_no_such_function", sizeof(struct krt_pouch), NULL);
+	ret = register_kretprobe(&kp->rp);
+	if (!ret)
+		unregister_kretprobe(&kp->rp);
+	if (ret != -ENOENT)
+		return krt_fail("unknown symbol: register_kretprobe returned %d, expected %d",
+				ret, -ENOENT);
+	unregister_kretprobe(&kp->rp);
+
+	krt_prepare(kp, "krt_target", sizeof(struct krt_pouch), NULL);
+	ret = register_kretprobe(&kp->rp);
+	if (ret)
+		return krt_fail("registering after a failed register: %d", ret);
+	krt_target(3);
 	unregister_kretprobe(&kp->rp);
 	return krt_check_probe(kp, 1);
 }
@@ -1124,6 +1161,8 @@ static const struct krt_case krt_cases[] = {
 	{ "stack_pointer",	krt_case_stack_pointer },
 	{ "return_value",	krt_case_return_value },
 	{ "bad_input",		krt_case_bad_input },
+	{ "unregister_twice",	krt_case_unregister_twice },
+	{ "unregister_failed",	krt_case_unregister_failed },
 	{ "exhaustion",		krt_case_exhaustion },
 	{ "deep_recursion",	krt_case_deep_recursion },
 	{ "burst",		krt_case_burst },
