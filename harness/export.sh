@@ -12,7 +12,7 @@
 [ "$(git -C "$SRC" symbolic-ref -q --short HEAD)" = series ] ||
 	die "$SRC is not on branch series"
 
-# format_series FROM TO DIR COVER: one series, FROM..TO, into DIR, with
+# format_series FROM TO DIR COVER PREFIX: one series, FROM..TO, into DIR, with
 # the cover letter from COVER (its first paragraph is the subject).  The
 # Date of the cover letter is the author time of TO, pinned for
 # byte-identical output.
@@ -24,12 +24,12 @@ format_series() {
 	GIT_COMMITTER_DATE=$(git -C "$SRC" log -1 --format=%aI "$2") \
 	git -C "$SRC" format-patch -q --cover-letter --cover-from-description=subject \
 		--zero-commit --no-signature --no-numbered-files --no-thread \
-		-o "$3" "$1..kr-export"
+		--subject-prefix="$5" -o "$3" "$1..kr-export"
 	git -C "$SRC" branch -q -D kr-export
 }
 
 if [ -z "$SERIES" ]; then
-	format_series base series "$PATCHES" "$COVER"
+	format_series base series "$PATCHES" "$COVER" PATCH
 else
 	from=base
 	for s in $SERIES; do
@@ -41,7 +41,8 @@ else
 			[ "$(echo "$to" | grep -c .)" = 1 ] ||
 				die "series $s: no single commit named '$end' in base..series (harness/lib.sh, series_end)"
 		fi
-		format_series "$from" "$to" "$PATCHES/$s" "$TOP/cover-letters/$s.txt"
+		format_series "$from" "$to" "$PATCHES/$s" "$TOP/cover-letters/$s.txt" \
+			"$(series_prefix "$s")"
 		from=$to
 	done
 fi

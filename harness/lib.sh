@@ -123,6 +123,15 @@ series_end() {
 	esac
 }
 
+# series_prefix NAME: the subject prefix of series NAME.  The feature is
+# an RFC while its cover letter lists an open memory-safety point.
+series_prefix() {
+	case $1 in
+	kretprobe-lossless) echo "RFC PATCH" ;;
+	*) echo PATCH ;;
+	esac
+}
+
 # The folders of the series, in the order they apply.
 series_dirs() {
 	[ -n "$SERIES" ] || { echo "$PATCHES"; return; }
