@@ -4,7 +4,8 @@
 #   make              build + boot the patched x86_64 kernel, show the tests
 #   make check        the test command (CI, 80 min cold): series checks with
 #                     every prefix built for ppc64le; ppc64le and i386 booted;
-#                     x86_64 booted as the debug kernel
+#                     x86_64 booted as the debug kernel; the kprobes
+#                     bugs shown on the unpatched debug base
 #   make check-full   check + every prefix on every arch, the x86_64 series
 #                     kernel, the lossless cases REPEAT (20) times per arch
 #   make check KR_ARCH=i386         one arch only
@@ -13,7 +14,7 @@
 #   make apply | export | build | boot | clean | distclean
 #
 # Variables: KR_ARCH (x86_64|i386|ppc64le; not ARCH, which is the kernel's),
-# BASE (7.2|6.12), VARIANT (series|debug|base), NO_DEBUG=1, KSRC (your own
+# BASE (7.2|6.12), VARIANT (series|debug|base|basedebug), NO_DEBUG=1, KSRC (your own
 # tree), ANY_VERSION=1 (accept a KSRC of another version, e.g. 7.3-rc),
 # KR_CACHE (default /var/cache/kretprobe-series), OUT (default ./out),
 # NO_SERIES_CHECKS=1, BOOT_TIMEOUT, GUEST_CMD (shell command run in the guest

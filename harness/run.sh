@@ -6,13 +6,16 @@
 #          empty caches on 2 cores: checks on the series (every prefix built
 #          for ppc64le), then the series booted and tested on ppc64le and
 #          i386, and as the debug kernel (lockdep, KASAN, fault injection)
-#          on x86_64; ends with "N passed, N failed, N skipped".
+#          on x86_64, a real hung boot for the harness, and each kprobes
+#          bug shown on the unpatched debug base (harness/bugs.sh); ends
+#          with "N passed, N failed, N skipped".
 #   check-full: all of check, plus every prefix built for every arch, the
 #          x86_64 series kernel without the debug options, and the lossless
 #          cases REPEAT (20) times in a row on every arch.
 #   build, boot: one stage for KR_ARCH= (default x86_64).
 # VARIANT=base builds and tests the unpatched base with the same tests;
-# VARIANT=debug the series with harness/configs/*debug.config.
+# VARIANT=debug the series with harness/configs/*debug.config, VARIANT=
+# basedebug the base with them.
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-demo}
