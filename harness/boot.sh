@@ -101,7 +101,7 @@ secs=$(($(now) - t0))
 say "    $arch ($variant): QEMU ran $secs s (limit $limit s, exit $qrc); console: $console, kernel log: $kmsg"
 tr -d '\r' <"$console" >"$run/console.txt"
 tr -d '\r' <"$kmsg" >"$run/kmsg.txt"
-sh "$TOP/harness/results.sh" "$label" "$variant-$arch" "$run/console.txt" \
+KTARGETS="$KTARGETS $HTARGETS" sh "$TOP/harness/results.sh" "$label" "$variant-$arch" "$run/console.txt" \
 	"$run/kmsg.txt" "$qrc" "$secs" "$limit" >"$res.tmp"
 mv "$res.tmp" "$res"
 if grep -q '^not ok' "$res"; then

@@ -116,4 +116,24 @@ if [ -n "$KTARGETS" ]; then
 	ksmake INSTALL_PATH="$obj/kselftest" install
 fi
 ftrace_kprobe_only
+
+# The harness's own tests (HTARGETS, harness/tests/NAME): a module built
+# against this kernel and a script, installed as one more collection for
+# run_kselftest.sh.  Built in $obj, not in the repo.
+harness_tests() {
+	list=$obj/kselftest/kselftest-list.txt
+	[ -f "$list" ] || return 0
+	for t in $HTARGETS; do
+		b=$obj/htests/$t
+		rm -rf "$b"
+		mkdir -p "$b" "$obj/kselftest/$t"
+		cp "$TOP/harness/tests/$t/"* "$b/"
+		kmake M="$b" modules
+		cp "$b"/*.ko "$b"/*.sh "$obj/kselftest/$t/"
+		for s in "$b"/*.sh; do
+			echo "$t:${s##*/}" >>"$list"
+		done
+	done
+}
+harness_tests
 say "built Linux $(cat "$obj/kernelrelease") ($variant) for $arch in $obj"

@@ -90,12 +90,15 @@ run_stage() {
 	fi
 }
 
-# Kernel make variables for one arch: sets KARCH, KCROSS, KIMAGE, QEMU.
+# Kernel make variables for one arch: sets KARCH, KCROSS, KIMAGE, and
+# HTARGETS, the harness's own tests (harness/tests/NAME) for that arch.
 arch_vars() {
+	HTARGETS=
 	case $1 in
 	x86_64)  KARCH=x86_64  KCROSS=  KIMAGE=arch/x86/boot/bzImage ;;
 	i386)    KARCH=i386    KCROSS=  KIMAGE=arch/x86/boot/bzImage ;;
-	ppc64le) KARCH=powerpc KCROSS=powerpc64le-linux-gnu- KIMAGE=vmlinux ;;
+	ppc64le) KARCH=powerpc KCROSS=powerpc64le-linux-gnu- KIMAGE=vmlinux
+		 HTARGETS=r13 ;;
 	*) die "unknown arch '$1' (x86_64, i386 or ppc64le)" ;;
 	esac
 }

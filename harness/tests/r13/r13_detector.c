@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * r13_detector: on ppc64, is r13 (the PACA pointer, per CPU) still the PACA
+ * of the CPU a task runs on when a probed call returns, after the task
+ * moved to another CPU inside the probe?
+ *
+ * The optprobe detour and ftrace_regs_caller save r2-r31 in a pt_regs,
+ * call the kprobe code, which runs with preemption disabled and can
+ * schedule at its preempt_enable(), and then load r2-r31 back.  Unfixed,
+ * they load back the r13 of the CPU the task left.  Here the pre_handler
+ * of a kprobe on ktime_get_real_seconds() wakes a SCHED_FIFO kthread bound
+ * to the CPU it runs on, which then preempts the caller at that
+ * preempt_enable() and moves it to the other CPU: every call moves inside
+ * the probe.  After each call the caller compares r13 with SPRG_PACA, with
+ * interrupts hard-disabled so that it cannot move in between, and puts the
+ * right PACA back if they differ, so that the unfixed kernel goes on and
+ * the count is complete.
+ *
+ * Two paths, one at a time (write "optprobe N" or "ftrace N" to run, read
+ * result):
+ *  - optprobe: an optimized kprobe off the ftrace site, on the instruction
+ *    after it (needs debug.kprobes-optimization=1);
+ *  - ftrace: a kprobe on the function entry, which is on ftrace (run with
+ *    debug.kprobes-optimization=0, so that no optprobe is in play).
+ */
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kprobes.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <asm/reg.h>
+
+#define PROBED		"ktime_get_real_seconds"
+#define MFLR_R0		0x7c0802a6
+#define OPTIMIZE_WAIT_MS 10000
+
+struct mover {
+	struct task_struct *task;
+	int to;			/* the CPU it moves the caller to */
+	bool pending;
+};
+
+static struct mover movers[2];
+static int cpus[2];
+static struct task_struct *caller;	/* the task under test, or NULL */
+static unsigned int opt_offset;		/* where the optprobe goes in PROBED */
+static DEFINE_MUTEX(run_lock);
+static char result[256] = "none: nothing run yet";
+
+static struct mover *mover_on(int cpu)
+{
+	if (cpu == cpus[0])
+		return &movers[0];
+	if (cpu == cpus[1])
+		return &movers[1];
+	return NULL;
+}
+
+/*
+ * Runs with preemption disabled, in optimized_callback() or
+ * kprobe_ftrace_handler(): the mover it wakes preempts the caller at their
+ * preempt_enable(), inside the window the bug is about.
+ */
+static int r13_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct mover *m;
+
+	if (current != READ_ONCE(caller))
+		return 0;
+	m = mover_on(smp_processor_id());
+	if (m) {
+		WRITE_ONCE(m->pending, true);
+		wake_up_process(m->task);
+	}
+	return 0;
+}
+
+static int mover_fn(void *data)
+{
+	struct mover *m = data;
+
+	while (!kthread_should_stop()) {
+		struct task_struct *t;
+
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!READ_ONCE(m->pending)) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+		WRITE_ONCE(m->pending, false);
+		t = READ_ONCE(caller);
+		if (t)
+			set_cpus_allowed_ptr(t, cpumask_of(m->to));
+	}
+	return 0;
+}
+
+/*
+ * Compare r13 with SPRG_PACA, the PACA of this CPU, with external
+ * interrupts hard-disabled: nothing here uses r13, and the task cannot
+ * move between the two reads.  If they differ, put the right PACA in r13
+ * and return the wrong one; else return 0.  notrace: an ftrace site here
+ * would run before the check, with r13 possibly wrong.
+ */
+static noinline notrace unsigned long r13_check_and_repair(void)
+{
+	unsigned long msr = mfmsr();
+	unsigned long r13, paca;
+
+	__mtmsrd(msr & ~MSR_EE, 1);
+	asm volatile("mr %0, 13" : "=r" (r13));
+	paca = mfspr(SPRN_SPRG_PACA);
+	if (r13 != paca)
+		asm volatile("mr 13, %0" : : "r" (paca) : "memory");
+	__mtmsrd(msr, 1);
+	return r13 == paca ? 0 : r13;
+}
+
+/*
+ * The offset of the first instruction after the ftrace site of PROBED
+ * (mflr r0, then the call to _mcount or its nop), if it is an addi or
+ * addis, which the optprobe code can emulate; else 0.  Read once, at
+ * load: an optprobe of an earlier run can still be in place for a while
+ * after its unregister_kprobe().
+ */
+static unsigned int after_ftrace_site(void)
+{
+	const u32 *insn = (const u32 *)ktime_get_real_seconds;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		if (insn[i] != MFLR_R0)
+			continue;
+		switch (insn[i + 2] >> 26) {
+		case 14:	/* addi */
+		case 15:	/* addis */
+			return (i + 2) * 4;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* Optimized, the probed instruction is a branch to the detour. */
+static bool wait_optimized(struct kprobe *kp)
+{
+	int ms;
+
+	for (ms = 0; ms < OPTIMIZE_WAIT_MS; ms += 20) {
+		if ((READ_ONCE(*(u32 *)kp->addr) >> 26) == 18)
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+static int start_movers(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct task_struct *t;
+
+		movers[i].to = cpus[1 - i];
+		movers[i].pending = false;
+		t = kthread_create_on_cpu(mover_fn, &movers[i], cpus[i],
+					  "r13_mover/%u");
+		if (IS_ERR(t)) {
+			while (i--)
+				kthread_stop(movers[i].task);
+			return PTR_ERR(t);
+		}
+		sched_set_fifo(t);
+		movers[i].task = t;
+		wake_up_process(t);
+	}
+	return 0;
+}
+
+static void stop_movers(void)
+{
+	kthread_stop(movers[0].task);
+	kthread_stop(movers[1].task);
+}
+
+struct tally {
+	unsigned int calls, moved, foreign;
+	unsigned long bad_r13, paca;
+};
+
+static void call_probed(unsigned int calls, struct tally *t)
+{
+	unsigned int i;
+
+	t->calls = calls;
+	for (i = 0; i < calls; i++) {
+		int before = raw_smp_processor_id();
+		unsigned long bad;
+
+		ktime_get_real_seconds();
+		bad = r13_check_and_repair();
+		if (raw_smp_processor_id() != before)
+			t->moved++;
+		if (bad && !t->foreign++) {
+			t->bad_r13 = bad;
+			t->paca = mfspr(SPRN_SPRG_PACA);
+		}
+		cond_resched();
+	}
+}
+
+static int run_path(bool optprobe, unsigned int calls)
+{
+	struct kprobe kp = {
+		.symbol_name = PROBED,
+		.pre_handler = r13_pre,
+	};
+	struct tally t = {};
+	cpumask_var_t saved;
+	int ret;
+
+	if (num_online_cpus() < 2) {
+		snprintf(result, sizeof(result), "skip: needs two online CPUs");
+		return 0;
+	}
+	cpus[0] = cpumask_first(cpu_online_mask);
+	cpus[1] = cpumask_next(cpus[0], cpu_online_mask);
+	if (optprobe) {
+		kp.offset = opt_offset;
+		if (!kp.offset) {
+			snprintf(result, sizeof(result),
+				 "fail: no addi/addis after the ftrace site of %s",
+				 PROBED);
+			return 0;
+		}
+	}
+	ret = register_kprobe(&kp);
+	if (ret) {
+		snprintf(result, sizeof(result), "fail: register_kprobe(%s+%#x): %d",
+			 PROBED, kp.offset, ret);
+		return 0;
+	}
+	if (optprobe && !wait_optimized(&kp)) {
+		snprintf(result, sizeof(result),
+			 "fail: %s+%#x not optimized within %d ms (debug.kprobes-optimization?)",
+			 PROBED, kp.offset, OPTIMIZE_WAIT_MS);
+		goto out_unregister;
+	}
+	if (!optprobe && !(kp.flags & KPROBE_FLAG_FTRACE)) {
+		snprintf(result, sizeof(result), "fail: the kprobe on %s is not on ftrace",
+			 PROBED);
+		goto out_unregister;
+	}
+	if (!alloc_cpumask_var(&saved, GFP_KERNEL)) {
+		snprintf(result, sizeof(result), "fail: out of memory");
+		goto out_unregister;
+	}
+	cpumask_copy(saved, current->cpus_ptr);
+	ret = start_movers();
+	if (ret) {
+		snprintf(result, sizeof(result), "fail: cannot start the movers: %d", ret);
+		goto out_free;
+	}
+	set_cpus_allowed_ptr(current, cpumask_of(cpus[0]));
+	WRITE_ONCE(caller, current);
+	call_probed(calls, &t);
+	WRITE_ONCE(caller, NULL);
+	stop_movers();
+	set_cpus_allowed_ptr(current, saved);
+
+	if (t.foreign)
+		snprintf(result, sizeof(result),
+			 "fail: r13 was another CPU's PACA after %u of %u calls (%u moved to another CPU); first: r13 %lx, SPRG_PACA %lx",
+			 t.foreign, t.calls, t.moved, t.bad_r13, t.paca);
+	else if (t.moved < t.calls)
+		snprintf(result, sizeof(result),
+			 "fail: only %u of %u calls moved to another CPU: the detector did not do its part",
+			 t.moved, t.calls);
+	else
+		snprintf(result, sizeof(result),
+			 "pass: %u calls through %s+%#x, each moved to another CPU inside the probe, r13 right after each",
+			 t.calls, PROBED, kp.offset);
+out_free:
+	free_cpumask_var(saved);
+out_unregister:
+	unregister_kprobe(&kp);
+	return 0;
+}
+
+static ssize_t run_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	char buf[32], path[16];
+	unsigned int calls;
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sscanf(buf, "%15s %u", path, &calls) != 2 || !calls)
+		return -EINVAL;
+	if (strcmp(path, "optprobe") && strcmp(path, "ftrace"))
+		return -EINVAL;
+	mutex_lock(&run_lock);
+	ret = run_path(!strcmp(path, "optprobe"), calls);
+	mutex_unlock(&run_lock);
+	return ret ? ret : count;
+}
+
+static ssize_t result_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	char buf[sizeof(result) + 1];
+	int len;
+
+	mutex_lock(&run_lock);
+	len = scnprintf(buf, sizeof(buf), "%s\n", result);
+	mutex_unlock(&run_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations run_fops = {
+	.write = run_write,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations result_fops = {
+	.read = result_read,
+	.llseek = default_llseek,
+};
+
+static struct dentry *dir;
+
+static int __init r13_detector_init(void)
+{
+	opt_offset = after_ftrace_site();
+	dir = debugfs_create_dir("r13_detector", NULL);
+	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
+	debugfs_create_file("result", 0400, dir, NULL, &result_fops);
+	return 0;
+}
+
+static void __exit r13_detector_exit(void)
+{
+	debugfs_remove_recursive(dir);
+}
+
+module_init(r13_detector_init);
+module_exit(r13_detector_exit);
+MODULE_DESCRIPTION("Does r13 follow a task that moves inside a kprobe? (ppc64)");
+MODULE_LICENSE("GPL");
