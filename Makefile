@@ -4,8 +4,8 @@
 #   make              build + boot the patched x86_64 kernel, show the tests
 #   make check        the test command (CI, 80 min cold): series checks with
 #                     every prefix built for ppc64le; ppc64le and i386 booted;
-#                     x86_64 booted as the debug kernel; the kprobes
-#                     bugs shown on the unpatched debug base
+#                     x86_64 booted as the debug kernel; each bug of
+#                     the fix series shown on the unpatched base
 #   make check-full   check + every prefix on every arch, the x86_64 series
 #                     kernel, the lossless cases REPEAT (20) times per arch
 #   make check KR_ARCH=i386         one arch only
