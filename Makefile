@@ -11,23 +11,17 @@
 #   make check KR_ARCH=i386         one arch only
 #   make check VARIANT=base         the unpatched base, same tests
 #   make bench [KR_ARCH=ppc64le]    per-hit cost, capacity, memory: base vs series
-#   make apply | export | build | boot | clean | distclean
+#   make shell [KR_ARCH=ppc64le]    boot to a shell in the guest, tests installed
+#   make apply | export | build | boot | deps | clean | distclean | help
 #
-# Variables: KR_ARCH (x86_64|i386|ppc64le; not ARCH, which is the kernel's),
-# BASE (7.2|6.12), VARIANT (series|debug|base|basedebug), NO_DEBUG=1, KSRC (your own
-# tree), ANY_VERSION=1 (accept a KSRC of another version, e.g. 7.3-rc),
-# KR_CACHE (default /var/cache/kretprobe-series), OUT (default ./out),
-# NO_SERIES_CHECKS=1, BOOT_TIMEOUT, GUEST_CMD (shell command run in the guest
-# before the tests), RUN_ARGS (run_kselftest.sh options, e.g. -t kprobes:...),
-# KRT_CASES, KRT_REPEAT (cases of test_kretprobe.sh and rounds, in the
-# guest), REPEAT, FORCE=1, UPSTREAM=1 (base: Debian's linux_7.2.N.orig.tar.xz,
-# the upstream release, into out-upstream/).
+# Variables: make help lists them all, with their values.
 
-export KR_ARCH BASE VARIANT KSRC ANY_VERSION KR_CACHE OUT BOOT_TIMEOUT GUEST_CMD FORCE \
-	KTARGETS NO_DEBUG NO_SERIES_CHECKS RUN_ARGS KRT_CASES KRT_REPEAT REPEAT UPSTREAM
+# Variables given on the command line or in the environment reach the
+# scripts as they are; none is exported here, so that an unset one stays
+# unset (SERIES= means no series, unset means the default).
 SH := sh harness
 
-.PHONY: all demo check check-full bench build boot apply export deps clean distclean
+.PHONY: all demo check check-full bench build boot shell apply export deps clean distclean help
 all demo:
 	@$(SH)/run.sh demo
 check:
@@ -40,13 +34,17 @@ build:
 	@$(SH)/run.sh build
 boot:
 	@$(SH)/run.sh boot
+shell:
+	@$(SH)/run.sh shell
 deps:
-	@$(SH)/deps.sh
+	@$(SH)/deps.sh $(KR_ARCH)
 apply:
 	@$(SH)/deps.sh && $(SH)/base.sh && $(SH)/apply.sh
 export:
 	@$(SH)/export.sh
 clean:
-	rm -rf out/build out/run out/results out/logs
+	@$(SH)/run.sh clean
 distclean:
-	rm -rf out
+	@$(SH)/run.sh distclean
+help:
+	@$(SH)/help.sh

@@ -156,8 +156,10 @@ it on this tree anyway, e.g. a 7.3-rc)"
 		BASE_COMMIT=$(git -C "$KSRC" rev-parse HEAD)
 		BASE_VERSION="$v ($KSRC at $(git -C "$KSRC" rev-parse --short=12 HEAD))"
 	else
-		sum=$(cd "$KSRC" && find . -path ./.git -prune -o -type f -print |
-			LC_ALL=C sort | cksum | cut -d' ' -f1)
+		# Keyed by names, modes and contents: an edited tree is
+		# imported again.
+		sum=$(tar -C "$KSRC" --exclude=.git --sort=name --mtime=@0 \
+			--owner=0 --group=0 --numeric-owner -cf - . | cksum | cut -d' ' -f1)
 		BASE_REPO=$KR_CACHE/base/ksrc-$v-$sum
 		if [ ! -d "$BASE_REPO/.git" ]; then
 			rm -rf "$BASE_REPO.tmp"

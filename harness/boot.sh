@@ -9,7 +9,7 @@
 
 arch=$1 variant=$2
 arch_vars "$arch"
-obj=$OUT/build/$variant-$arch
+obj=$(obj_dir "$arch" "$variant")
 # LABEL names a further boot of the same build (make check-full's repeat).
 name=$variant-$arch${LABEL:+-$LABEL}
 run=$OUT/run/$name
@@ -19,13 +19,9 @@ kmsg=$run/kmsg.log
 rm -rf "$run" "$res"
 mkdir -p "$run/root" "$OUT/results"
 
-# busybox_for ARCH: path of Debian's static busybox for that arch.
+# busybox_for DEBIAN-ARCH: path of Debian's static busybox for that arch.
 busybox_for() {
-	case $1 in
-	x86_64) deb=amd64 ;;
-	i386) deb=i386 ;;
-	ppc64le) deb=ppc64el ;;
-	esac
+	deb=$1
 	dir=$KR_CACHE/busybox/$deb
 	if [ ! -x "$dir/bin/busybox" ]; then
 		rm -rf "$dir.tmp"
@@ -42,7 +38,7 @@ busybox_for() {
 make_initramfs() {
 	r=$run/root
 	mkdir -p "$r/bin" "$r/lib"
-	cp "$(busybox_for "$arch")" "$r/bin/busybox"
+	cp "$(busybox_for "$BUSYBOX_ARCH")" "$r/bin/busybox"
 	cp "$TOP/harness/guest-init" "$r/init"
 	chmod +x "$r/init"
 	[ ! -d "$obj/modroot/lib/modules" ] || cp -a "$obj/modroot/lib/modules" "$r/lib/"
@@ -50,6 +46,7 @@ make_initramfs() {
 	cat >"$r/harness.conf" <<-EOF
 	RUN_ARGS='${RUN_ARGS:-}'
 	GUEST_CMD='${GUEST_CMD:-}'
+	KR_SHELL='${KR_SHELL:-}'
 	KRT_CASES='${KRT_CASES:-}'
 	KRT_REPEAT='${KRT_REPEAT:-}'
 	KMSG_DEV=$KMSG_DEV
@@ -57,31 +54,37 @@ make_initramfs() {
 	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs.cpio.gz"
 }
 
-# The guest's device for the kernel log: its second serial port.
-case $arch in
-ppc64le) KMSG_DEV=/dev/hvc1 ;;
-*) KMSG_DEV=/dev/ttyS1 ;;
-esac
-
-# Console and kernel log go to files; loglevel=5 keeps the console to
-# warnings and worse until /init takes it down to errors.
-qemu_cmd() {
-	common="-m ${MEM:-1024} -smp 2 -display none -monitor none -no-reboot
-		-serial file:$console -initrd $run/initramfs.cpio.gz"
-	append="panic=-1 oops=panic loglevel=5 ${APPEND:-}"
-	case $arch in
-	x86_64|i386) echo qemu-system-$arch $common -serial file:$kmsg \
-		-kernel "$obj/$KIMAGE" -append "'console=ttyS0 $append'" ;;
-	ppc64le) echo qemu-system-ppc64 -M pseries -cpu POWER9 $common \
-		-chardev file,id=kmsg,path=$kmsg \
-		-device spapr-vty,chardev=kmsg,reg=0x71000010 \
-		-kernel "$obj/$KIMAGE" -append "'console=hvc0 $append'" ;;
-	esac
+# KVM when /dev/kvm works and this host's KVM runs the guest's arch, else
+# TCG; ACCEL=tcg or ACCEL=kvm chooses.
+accel() {
+	if [ -n "${ACCEL:-}" ]; then
+		echo "$ACCEL"
+	elif [ "$(uname -m)" = "$KVM_HOST" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		echo kvm
+	else
+		echo tcg
+	fi
 }
 
-case $arch-$variant in
-ppc64le-*|*debug) limit=${BOOT_TIMEOUT:-900} ;;
-*) limit=${BOOT_TIMEOUT:-600} ;;
+# Console and kernel log go to files (KR_SHELL: the console is this
+# terminal, QEMU's monitor behind Ctrl-a c); loglevel=5 keeps the console
+# to warnings and worse until /init takes it down to errors.
+qemu_cmd() {
+	if [ -n "${KR_SHELL:-}" ]; then
+		con="-serial mon:stdio"
+	else
+		con="-monitor none -serial file:$console"
+	fi
+	echo $QEMU $QEMU_MACHINE -accel $ACCEL -m ${MEM:-1024} -smp 2 \
+		-display none -no-reboot \
+		$con $(echo "$KMSG_QEMU" | sed "s|%s|$kmsg|") \
+		-initrd $run/initramfs.cpio.gz -kernel "$obj/$KIMAGE" \
+		-append "'console=$CONSOLE panic=-1 oops=panic loglevel=5 ${APPEND:-}'"
+}
+
+case $variant in
+*debug) limit=${BOOT_TIMEOUT:-$BOOT_LIMIT_DEBUG} ;;
+*) limit=${BOOT_TIMEOUT:-$BOOT_LIMIT} ;;
 esac
 # KASAN's 32 KiB stacks: threads-max of 1 GiB is below the 4096 kthreads
 # of the exhaustion case.
@@ -91,14 +94,23 @@ label=$arch
 [ "$variant" = series ] || label="$arch ($variant)"
 [ -z "${LABEL:-}" ] || label="$label [$LABEL]"
 
+ACCEL=$(accel)
+[ "$ACCEL" = kvm ] || [ "$(uname -m)" != "$KVM_HOST" ] ||
+	say "    $arch: /dev/kvm not usable here: QEMU runs with TCG (software emulation)"
 make_initramfs
 : >"$console"
 : >"$kmsg"
+if [ -n "${KR_SHELL:-}" ]; then
+	say "    $arch ($variant): a shell in the guest; 'poweroff -f' or Ctrl-a x" \
+		"leaves; the kernel log goes to $kmsg"
+	eval $(qemu_cmd)
+	exit 0
+fi
 t0=$(now)
 eval timeout -k 10 "$limit" $(qemu_cmd) >"$run/qemu.log" 2>&1 </dev/null &&
 	qrc=0 || qrc=$?
 secs=$(($(now) - t0))
-say "    $arch ($variant): QEMU ran $secs s (limit $limit s, exit $qrc); console: $console, kernel log: $kmsg"
+say "    $arch ($variant): QEMU ($ACCEL) ran $secs s (limit $limit s, exit $qrc); console: $console, kernel log: $kmsg"
 tr -d '\r' <"$console" >"$run/console.txt"
 tr -d '\r' <"$kmsg" >"$run/kmsg.txt"
 KTARGETS="$KTARGETS $HTARGETS" sh "$TOP/harness/results.sh" "$label" "$variant-$arch" "$run/console.txt" \

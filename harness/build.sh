@@ -1,8 +1,8 @@
 #!/bin/sh
 # build.sh ARCH VARIANT: configure and build the kernel, its modules and the
-# kselftest targets for ARCH (x86_64, i386, ppc64le) from the series work
+# kselftest targets for ARCH (harness/arch/ARCH.conf) from the series work
 # tree (VARIANT=series), the same with the debug options of
-# configs/debug.config and configs/ARCH.debug.config (VARIANT=debug), or the
+# configs/debug.config and the arch's kconfig_debug (VARIANT=debug), or the
 # unpatched base (VARIANT=base; VARIANT=basedebug with the debug options),
 # into $OUT/build/VARIANT-ARCH.  The kselftests always come from the series tree:
 # the base runs the same tests, so they show where the base fails.
@@ -17,7 +17,8 @@ basedebug) src=$BASESRC DEBUG=1 ;;
 base) src=$BASESRC ;;
 *) die "VARIANT must be series, debug, base or basedebug, not '$variant'" ;;
 esac
-obj=$OUT/build/$variant-$arch
+obj=$(obj_dir "$arch" "$variant")
+[ -z "${KR_CONFIG:-}" ] || [ -f "$KR_CONFIG" ] || die "KR_CONFIG=$KR_CONFIG: no such file"
 mkdir -p "$obj"
 
 kmake() {
@@ -25,17 +26,20 @@ kmake() {
 		CC="ccache ${KCROSS}gcc" HOSTCC="ccache gcc" "$@"
 }
 
+# The arch's fragments, from harness/arch/$arch.conf.
+kconfig >"$obj/arch.config"
+kconfig_debug >"$obj/arch.debug.config"
+
 fragments() {
 	echo "$TOP/harness/configs/common.config"
-	echo "$TOP/harness/configs/$arch.config"
+	echo "$obj/arch.config"
 	for t in $KCONFIG_TARGETS; do
 		f=$SRC/tools/testing/selftests/$t/config
 		[ ! -f "$f" ] || echo "$f"
 	done
 	[ -z "${DEBUG:-}" ] && return
 	echo "$TOP/harness/configs/debug.config"
-	f=$TOP/harness/configs/$arch.debug.config
-	[ ! -f "$f" ] || echo "$f"
+	echo "$obj/arch.debug.config"
 }
 
 # defined CONFIG_X=...: true if the tree being built has a symbol X.  The
@@ -46,17 +50,22 @@ defined() {
 	grep -rqsx --include='Kconfig*' "\(menu\)\?config ${sym#CONFIG_}" "$src"
 }
 
-# configure: tinyconfig + fragments, redone only when an input changed.
-# Every option a fragment asks for must survive olddefconfig.
+# configure: tinyconfig (or the user's KR_CONFIG=.config) + fragments, redone
+# only when an input changed.  Every option a fragment asks for must
+# survive olddefconfig.
 configure() {
 	# Keyed on what kconfig reads, not on the commit: a prefix of the
 	# series that changes no Kconfig keeps its .config, and so its build.
-	key=$(cat $(fragments) | cksum)
+	key=$(cat ${KR_CONFIG:-} $(fragments) | cksum)
 	key="$key $(find "$src" -name .git -prune -o -name 'Kconfig*' -type f -print |
 		LC_ALL=C sort | xargs cat | cksum)"
 	[ -f "$obj/.config" ] && [ "$(cat "$obj/.config.key" 2>/dev/null)" = "$key" ] &&
 		return 0
-	kmake -s tinyconfig >/dev/null
+	if [ -n "${KR_CONFIG:-}" ]; then
+		cp "$KR_CONFIG" "$obj/.config"
+	else
+		kmake -s tinyconfig >/dev/null
+	fi
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
 		$(fragments) >/dev/null
 	kmake -s olddefconfig >/dev/null

@@ -90,17 +90,22 @@ run_stage() {
 	fi
 }
 
-# Kernel make variables for one arch: sets KARCH, KCROSS, KIMAGE, and
-# HTARGETS, the harness's own tests (harness/tests/NAME) for that arch.
+# The arches: one file each in harness/arch/, with all the harness knows
+# of it (kernel ARCH and cross compiler, kconfig fragment, QEMU, console,
+# busybox, time limits).
+ARCHES=$(cd "$TOP/harness/arch" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' ')
+
+# arch_vars ARCH: read harness/arch/ARCH.conf.
 arch_vars() {
-	HTARGETS=
-	case $1 in
-	x86_64)  KARCH=x86_64  KCROSS=  KIMAGE=arch/x86/boot/bzImage ;;
-	i386)    KARCH=i386    KCROSS=  KIMAGE=arch/x86/boot/bzImage ;;
-	ppc64le) KARCH=powerpc KCROSS=powerpc64le-linux-gnu- KIMAGE=vmlinux
-		 HTARGETS=r13 ;;
-	*) die "unknown arch '$1' (x86_64, i386 or ppc64le)" ;;
-	esac
+	[ -f "$TOP/harness/arch/$1.conf" ] ||
+		die "unknown arch '$1' (KR_ARCH: one of $ARCHES)"
+	. "$TOP/harness/arch/$1.conf"
+}
+
+# obj_dir ARCH VARIANT: the build directory, $OUT/build/VARIANT-ARCH, or
+# the user's own (KR_BUILD_DIR=, for one arch and variant at a time).
+obj_dir() {
+	echo "${KR_BUILD_DIR:-$OUT/build/$2-$1}"
 }
 
 # expected_skip VARIANT-ARCH SUITE: the reason harness/expected gives for

@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh demo|check|check-full|build|boot: the jobs behind the Makefile.
+# run.sh demo|check|check-full|build|boot|shell|clean|distclean: the jobs
+# behind the Makefile.
 #   demo:  build and boot the patched kernel (x86_64 unless KR_ARCH=), show
 #          what the series' tests print, and a summary.
 #   check: the test command (CI), sized to finish within 80 minutes from
@@ -13,6 +14,7 @@
 #          x86_64 series kernel without the debug options, and the lossless
 #          cases REPEAT (20) times in a row on every arch.
 #   build, boot: one stage for KR_ARCH= (default x86_64).
+#   shell: build, then boot KR_ARCH (default x86_64) to a shell.
 # VARIANT=base builds and tests the unpatched base with the same tests;
 # VARIANT=debug the series with harness/configs/*debug.config, VARIANT=
 # basedebug the base with them.
@@ -21,14 +23,22 @@
 mode=${1:-demo}
 variant=${VARIANT:-series}
 case $mode in
-check|check-full) arches=${KR_ARCH:-x86_64 i386 ppc64le} ;;
+check|check-full) arches=${KR_ARCH:-$ARCHES} ;;
 *) arches=${KR_ARCH:-x86_64} ;;
 esac
 h=$TOP/harness
 t_start=$(now)
 
+# clean, distclean: what is under $OUT (BASE=6.12 and UPSTREAM=1 have
+# their own OUT).
+case $mode in
+clean) say "removing $OUT/{build,run,results,logs}"
+       rm -rf "$OUT/build" "$OUT/run" "$OUT/results" "$OUT/logs"; exit 0 ;;
+distclean) say "removing $OUT"; rm -rf "$OUT"; exit 0 ;;
+esac
+
 prepare() {
-	sh "$h/deps.sh"
+	sh "$h/deps.sh" $arches
 	sh "$h/base.sh"
 	sh "$h/apply.sh"
 }
@@ -143,6 +153,13 @@ build)
 		run_logged "build-$variant-$a" sh "$h/build.sh" "$a" "$variant"
 	done
 	exit 0
+	;;
+shell)
+	set -- $arches
+	[ $# = 1 ] || die "make shell boots one arch: KR_ARCH=ARCH"
+	prepare
+	run_logged "build-$variant-$1" sh "$h/build.sh" "$1" "$variant"
+	KR_SHELL=1 exec sh "$h/boot.sh" "$1" "$variant"
 	;;
 boot)
 	for a in $arches; do
