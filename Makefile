@@ -12,6 +12,7 @@
 #   make check VARIANT=base         the unpatched base, same tests
 #   make bench [KR_ARCH=ppc64le]    per-hit cost, capacity, memory: base vs series
 #   make shell [KR_ARCH=ppc64le]    boot to a shell in the guest, tests installed
+#   make send                       print the git send-email command of each series
 #   make apply | export | build | boot | deps | clean | distclean | help
 #
 # Variables: make help lists them all, with their values.
@@ -21,7 +22,7 @@
 # unset (SERIES= means no series, unset means the default).
 SH := sh harness
 
-.PHONY: all demo check check-full bench build boot shell apply export deps clean distclean help
+.PHONY: all demo check check-full bench build boot shell apply export send deps clean distclean help
 all demo:
 	@$(SH)/run.sh demo
 check:
@@ -42,6 +43,8 @@ apply:
 	@$(SH)/deps.sh && $(SH)/base.sh && $(SH)/apply.sh
 export:
 	@$(SH)/export.sh
+send:
+	@$(SH)/send.sh
 clean:
 	@$(SH)/run.sh clean
 distclean:

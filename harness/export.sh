@@ -12,22 +12,46 @@
 [ "$(git -C "$SRC" symbolic-ref -q --short HEAD)" = series ] ||
 	die "$SRC is not on branch series"
 
+# addresses FROM TO FLAG: the addresses get_maintainer.pl gives for the
+# patches FROM..TO, each as FLAG=ADDRESS on a line: maintainers and
+# reviewers go in To, lists in Cc (as b4 --auto-to-cc does).
+addresses() {
+	case $3 in
+	--to) who="--m --r --no-l" ;;
+	--cc) who="--no-m --no-r --l" ;;
+	esac
+	git -C "$SRC" format-patch --stdout "$1..$2" |
+		(cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-fixes --no-rolestats $who) |
+		sed "s/^/$3=/"
+}
+
 # format_series FROM TO DIR COVER PREFIX: one series, FROM..TO, into DIR, with
-# the cover letter from COVER (its first paragraph is the subject).  The
-# Date of the cover letter is the author time of TO, pinned for
-# byte-identical output.
+# the cover letter from COVER (its first paragraph is the subject), To and
+# Cc from get_maintainer.pl, version SERIES_VERSION.  The Date of the cover
+# letter is the author time of TO, pinned for byte-identical output.
 format_series() {
-	git -C "$SRC" branch -f kr-export "$2"
-	git -C "$SRC" config branch.kr-export.description "$(cat "$4")"
-	rm -f "$3"/*.patch
-	mkdir -p "$3"
-	GIT_COMMITTER_DATE=$(git -C "$SRC" log -1 --format=%aI "$2") \
+	from=$1 to=$2 dir=$3 cover=$4 prefix=$5
+	git -C "$SRC" branch -f kr-export "$to"
+	git -C "$SRC" config branch.kr-export.description \
+		"$(cat "$cover"; printf '\nBased on Linux %s.\n' "$BASE_VERSION")"
+	rm -f "$dir"/*.patch
+	mkdir -p "$dir"
+	set --
+	while IFS= read -r a; do
+		[ -z "$a" ] || set -- "$@" "$a"
+	done <<-EOF
+	$(addresses "$from" "$to" --to; addresses "$from" "$to" --cc)
+	EOF
+	[ "$SERIES_VERSION" = 1 ] || set -- "$@" "--reroll-count=$SERIES_VERSION"
+	GIT_COMMITTER_DATE=$(git -C "$SRC" log -1 --format=%aI "$to") \
 	git -C "$SRC" format-patch -q --cover-letter --cover-from-description=subject \
 		--zero-commit --no-signature --no-numbered-files --no-thread \
-		--subject-prefix="$5" -o "$3" "$1..kr-export"
+		--subject-prefix="$prefix" -o "$dir" "$@" "$from..kr-export"
 	git -C "$SRC" branch -q -D kr-export
 }
 
+. "$OUT/base.env"
 if [ -z "$SERIES" ]; then
 	format_series base series "$PATCHES" "$COVER" PATCH
 else

@@ -16,6 +16,7 @@ Targets:
   make deps        install the Debian packages the chosen arches need
   make apply       fetch the base, apply the series: $OUT/linux
   make export      $OUT/linux -> patches/ and the tree-shaped folders
+  make send        print the git send-email command of each series (sends nothing)
   make clean       remove build output, runs, results and logs under $OUT
   make distclean   remove $OUT
   make help        this
@@ -36,6 +37,7 @@ var KR_CACHE "$KR_CACHE" "base trees, apt state, busybox, ccache"
 var OUT "$OUT" "work tree, build output, results"
 var PATCHES "$PATCHES" "the series applied"
 var SERIES "$SERIES" "series of PATCHES, in order"
+var SERIES_VERSION "$SERIES_VERSION" "the version sent: [PATCH vN ...]"
 var CCACHE_DIR "$CCACHE_DIR" ""
 var CCACHE_MAXSIZE "$CCACHE_MAXSIZE" ""
 var JOBS "$JOBS" "make -j"

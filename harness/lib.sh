@@ -131,6 +131,10 @@ series_end() {
 	esac
 }
 
+# The version of the series as sent ([PATCH v2 ...]; 1: none); each cover
+# letter says what changed since the last.
+SERIES_VERSION=${SERIES_VERSION:-$([ "$BASE" = 7.2 ] && echo 2 || echo 1)}
+
 # series_prefix NAME: the subject prefix of series NAME.  The feature is
 # an RFC while its cover letter lists an open memory-safety point.
 series_prefix() {
@@ -151,8 +155,8 @@ series_dirs() {
 # Series patches in order, without the cover letters.
 series_patches() {
 	for d in $(series_dirs); do
-		ls "$d"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
-			grep -v '/0000-cover-letter.patch$' || true
+		ls "$d"/*[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
+			grep -v '0000-cover-letter\.patch$' || true
 	done
 }
 
