@@ -7,7 +7,10 @@
 #                     x86_64 booted as the debug kernel; each bug of
 #                     the fix series shown on the unpatched base
 #   make check-full   check + every prefix on every arch, the x86_64 series
-#                     kernel, the lossless cases REPEAT (20) times per arch
+#                     kernel, the lossless cases REPEAT (20) times per arch,
+#                     check-warnings
+#   make check-warnings  per patch: no new W=1, sparse, kernel-doc or docs
+#                     warning against its parent
 #   make check KR_ARCH=i386         one arch only
 #   make check VARIANT=base         the unpatched base, same tests
 #   make bench [KR_ARCH=ppc64le]    per-hit cost, capacity, memory: base vs series
@@ -22,13 +25,15 @@
 # unset (SERIES= means no series, unset means the default).
 SH := sh harness
 
-.PHONY: all demo check check-full bench build boot shell apply export send deps clean distclean help
+.PHONY: all demo check check-full check-warnings bench build boot shell apply export send deps clean distclean help
 all demo:
 	@$(SH)/run.sh demo
 check:
 	@$(SH)/run.sh check
 check-full:
 	@$(SH)/run.sh check-full
+check-warnings:
+	@$(SH)/run.sh warnings
 bench:
 	@$(SH)/deps.sh && $(SH)/base.sh && $(SH)/apply.sh && $(SH)/bench.sh $(KR_ARCH)
 build:

@@ -60,25 +60,11 @@ from_debian_6_12() {
 	import_tarball "$tarball" "$pkgver"
 }
 
-# 7.2 is only in Debian testing and unstable.  Fetch linux-source-7.2 with a
-# private apt configuration (its own sources list, lists and cache under
-# $KR_CACHE/apt): the machine's apt sources and state are not touched.
-APTDIR=$KR_CACHE/apt
-apt_private() {
-	apt-get -q -o Dir::Etc::sourcelist="$APTDIR/sources.list" \
-		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$APTDIR/lists" \
-		-o Dir::Cache="$APTDIR/cache" -o APT::Sandbox::User=root "$@"
-}
+# 7.2 is only in Debian testing and unstable: fetched with lib.sh's
+# private apt configuration, which leaves the machine's apt alone.
 from_debian_7_2() {
 	pkg=linux-source-7.2
-	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-	for suite in unstable testing; do
-		for type in deb deb-src; do
-			echo "$type [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
-		done
-	done >"$APTDIR/sources.list"
-	apt_private update >"$APTDIR/update.log" 2>&1 ||
-		say "warning: apt-get update (private) failed; see $APTDIR/update.log"
+	apt_private_update
 	# The newest version either suite has.
 	pkgver=$(apt_private -s install "$pkg" 2>/dev/null |
 		sed -n "s/^Inst $pkg (\([^ ]*\) .*/\1/p")

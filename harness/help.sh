@@ -8,7 +8,9 @@ cat <<'END'
 Targets:
   make [demo]      build + boot the patched kernel (KR_ARCH, default x86_64), show the tests
   make check       the test command (CI): series checks, every arch booted, the bugs on the base
-  make check-full  check + every prefix on every arch, plain x86_64, REPEAT rounds per arch
+  make check-full  check + every prefix on every arch, plain x86_64, REPEAT rounds per arch,
+                   check-warnings
+  make check-warnings  per patch: no new W=1, sparse, kernel-doc or docs warning
   make build       build the kernel, modules and kselftests for KR_ARCH (default x86_64)
   make boot        boot what make build built, and test under QEMU
   make shell       build, then boot KR_ARCH (default x86_64) to a shell in the guest

@@ -102,6 +102,27 @@ arch_vars() {
 	. "$TOP/harness/arch/$1.conf"
 }
 
+# Debian testing and unstable through a private apt configuration (its own
+# sources list, lists and cache under $KR_CACHE/apt): the machine's apt
+# sources and state are never touched.  The 7.2 base, and a sparse new
+# enough for it, come from there.
+APTDIR=$KR_CACHE/apt
+apt_private() {
+	apt-get -q -o Dir::Etc::sourcelist="$APTDIR/sources.list" \
+		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$APTDIR/lists" \
+		-o Dir::Cache="$APTDIR/cache" -o APT::Sandbox::User=root "$@"
+}
+apt_private_update() {
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+	for suite in unstable testing; do
+		for type in deb deb-src; do
+			echo "$type [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
+		done
+	done >"$APTDIR/sources.list"
+	apt_private update >"$APTDIR/update.log" 2>&1 ||
+		say "warning: apt-get update (private) failed; see $APTDIR/update.log"
+}
+
 # obj_dir ARCH VARIANT: the build directory, $OUT/build/VARIANT-ARCH, or
 # the user's own (KR_BUILD_DIR=, for one arch and variant at a time).
 obj_dir() {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh demo|check|check-full|build|boot|shell|clean|distclean: the jobs
+# run.sh demo|check|check-full|warnings|build|boot|shell|clean|distclean: the jobs
 # behind the Makefile.
 #   demo:  build and boot the patched kernel (x86_64 unless KR_ARCH=), show
 #          what the series' tests print, and a summary.
@@ -11,8 +11,10 @@
 #          the fix series shown on the unpatched base (harness/bugs.sh); ends
 #          with "N passed, N failed, N skipped".
 #   check-full: all of check, plus every prefix built for every arch, the
-#          x86_64 series kernel without the debug options, and the lossless
-#          cases REPEAT (20) times in a row on every arch.
+#          x86_64 series kernel without the debug options, the lossless
+#          cases REPEAT (20) times in a row on every arch, and warnings.
+#   warnings: per patch, no warning its parent does not have (W=1,
+#          sparse, kernel-doc, docs build; harness/warnings.sh).
 #   build, boot: one stage for KR_ARCH= (default x86_64).
 #   shell: build, then boot KR_ARCH (default x86_64) to a shell.
 # VARIANT=base builds and tests the unpatched base with the same tests;
@@ -145,7 +147,17 @@ check|check-full)
 				KRT_CASES="$LOSSLESS_CASES" KTARGETS=kprobes \
 				RUN_ARGS="-o 3300 -t kprobes:test_kretprobe.sh" boot_again "$a"
 		done
+		# W=1, sparse, kernel-doc and docs: no new warning per patch.
+		if [ "$variant" = series ]; then
+			expect warnings
+			run_stage warnings "no new warnings per patch" sh "$h/warnings.sh"
+		fi
 	fi
+	;;
+warnings)
+	prepare
+	expect warnings
+	run_stage warnings "no new warnings per patch" sh "$h/warnings.sh"
 	;;
 build)
 	prepare
