@@ -54,18 +54,6 @@ make_initramfs() {
 	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/initramfs.cpio.gz"
 }
 
-# KVM when /dev/kvm works and this host's KVM runs the guest's arch, else
-# TCG; ACCEL=tcg or ACCEL=kvm chooses.
-accel() {
-	if [ -n "${ACCEL:-}" ]; then
-		echo "$ACCEL"
-	elif [ "$(uname -m)" = "$KVM_HOST" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		echo kvm
-	else
-		echo tcg
-	fi
-}
-
 # Console and kernel log go to files (KR_SHELL: the console is this
 # terminal, QEMU's monitor behind Ctrl-a c); loglevel=5 keeps the console
 # to warnings and worse until /init takes it down to errors.

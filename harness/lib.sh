@@ -123,6 +123,18 @@ apt_private_update() {
 		say "warning: apt-get update (private) failed; see $APTDIR/update.log"
 }
 
+# KVM when /dev/kvm works and this host's KVM runs the guest's arch, else
+# TCG; ACCEL=tcg or ACCEL=kvm chooses.
+accel() {
+	if [ -n "${ACCEL:-}" ]; then
+		echo "$ACCEL"
+	elif [ "$(uname -m)" = "$KVM_HOST" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
 # obj_dir ARCH VARIANT: the build directory, $OUT/build/VARIANT-ARCH, or
 # the user's own (KR_BUILD_DIR=, for one arch and variant at a time).
 obj_dir() {
