@@ -10,14 +10,6 @@
 stamp=$OUT/applied.stamp
 want=$(series_key)
 
-# unexported_work: true when $SRC holds edits or commits not in patches/.
-unexported_work() {
-	[ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] &&
-		return 0
-	[ -f "$stamp" ] || return 1
-	[ "$(git -C "$SRC" rev-parse HEAD)" != "$(cut -d' ' -f3 "$stamp")" ]
-}
-
 fresh_clone() {
 	rm -rf "$SRC" "$BASESRC" "$stamp"
 	git clone -q --shared --no-checkout "$BASE_REPO" "$SRC"
@@ -46,10 +38,10 @@ apply_series() {
 			die "patch ${p#"$PATCHES"/} does not apply to $BASE_VERSION"
 		fi
 	done
-	echo "$want $(git -C "$SRC" rev-parse HEAD)" >"$stamp"
+	stamp_write
 }
 
-if [ -f "$stamp" ] && [ "$(cut -d' ' -f1,2 "$stamp")" = "$want" ]; then
+if [ -f "$stamp" ] && [ "$(stamp_key)" = "$want" ]; then
 	say "apply: $OUT/linux is up to date with patches/"
 else
 	if [ -d "$SRC/.git" ] && unexported_work && [ -z "${FORCE:-}" ]; then

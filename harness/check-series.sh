@@ -22,8 +22,7 @@ point() { # point OK|FAIL DESCRIPTION
 	if [ "$1" = OK ]; then echo "ok $k - $2"; else echo "not ok $k - $2"; fi | tee -a "$res"
 }
 
-if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
-   [ "$(git -C "$SRC" rev-parse HEAD)" != "$(cut -d' ' -f3 "$OUT/applied.stamp")" ]; then
+if [ ! -f "$OUT/applied.stamp" ] || unexported_work; then
 	point FAIL "$SRC is the series of patches/"
 	die "$SRC differs from patches/: 'make export' (or FORCE=1 make apply) first"
 fi

@@ -14,14 +14,16 @@
 
 # addresses FROM TO FLAG: the addresses get_maintainer.pl gives for the
 # patches FROM..TO, each as FLAG=ADDRESS on a line: maintainers and
-# reviewers go in To, lists in Cc (as b4 --auto-to-cc does).
+# reviewers go in To, lists in Cc (as b4 --auto-to-cc does).  A fixed
+# perl hash seed: its order depends on perl's hash order, random per run.
 addresses() {
 	case $3 in
 	--to) who="--m --r --no-l" ;;
 	--cc) who="--no-m --no-r --l" ;;
 	esac
 	git -C "$SRC" format-patch --stdout "$1..$2" |
-		(cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		(cd "$SRC" && PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 \
+			perl scripts/get_maintainer.pl --no-git --no-git-fallback \
 			--no-fixes --no-rolestats $who) |
 		sed "s/^/$3=/"
 }
@@ -94,7 +96,5 @@ if [ "$BASE" = 7.2 ]; then
 fi
 
 # What is exported is what is applied: keep apply from redoing it.
-. "$OUT/base.env"
-want=$(series_key)
-echo "$want $(git -C "$SRC" rev-parse HEAD)" >"$OUT/applied.stamp"
+stamp_write
 say "export: $(series_patches | wc -l) patches in $(echo $(series_dirs) | sed "s|$TOP/||g"), tree folders refreshed"

@@ -135,6 +135,20 @@ accel() {
 	fi
 }
 
+# $OUT/applied.stamp: "KEY HEAD", what apply (or export) left in $SRC:
+# the series_key it applied and the commit of the work tree then.
+stamp_write() { echo "$(series_key) $(git -C "$SRC" rev-parse HEAD)" >"$OUT/applied.stamp"; }
+stamp_key() { cut -d' ' -f1,2 "$OUT/applied.stamp"; }
+stamp_head() { cut -d' ' -f3 "$OUT/applied.stamp"; }
+# unexported_work: true when $SRC holds edits or commits that are not in
+# patches/ (not what apply or export left there).
+unexported_work() {
+	[ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] &&
+		return 0
+	[ -f "$OUT/applied.stamp" ] || return 1
+	[ "$(git -C "$SRC" rev-parse HEAD)" != "$(stamp_head)" ]
+}
+
 # obj_dir ARCH VARIANT: the build directory, $OUT/build/VARIANT-ARCH, or
 # the user's own (KR_BUILD_DIR=, for one arch and variant at a time).
 obj_dir() {
