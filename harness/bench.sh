@@ -42,13 +42,15 @@ run() {
 }
 
 boots=${BENCH_BOOTS:-3}
-# One accelerator for both kernels, named in the table.
-ACCEL=$(accel)
-export ACCEL
 # BENCH_TABLE_ONLY=1: print the table of the last run again.
 if [ -z "${BENCH_TABLE_ONLY:-}" ]; then
 	prepare base
 	prepare series
+	# One accelerator for both kernels, named in the table.
+	ACCEL=$(accel "$(obj_dir "$arch" series)/$KIMAGE")
+	export ACCEL
+	mkdir -p "$OUT/bench"
+	echo "$ACCEL" >"$OUT/bench/accel-$arch"
 	i=1
 	while [ $i -le $boots ]; do
 		run base $i
@@ -59,5 +61,5 @@ fi
 . "$OUT/base.env"
 
 awk -v arch="$arch" -v base="$BASE_VERSION" -v date="$(date -u +%Y-%m-%d)" \
-	-v boots="$boots" -v accel="$ACCEL" -f "$TOP/harness/bench.awk" \
+	-v boots="$boots" -v accel="$(cat "$OUT/bench/accel-$arch")" -f "$TOP/harness/bench.awk" \
 	"$OUT/bench/base-$arch.txt" "$OUT/bench/series-$arch.txt" | tee "$OUT/bench/table-$arch.md"

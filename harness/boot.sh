@@ -82,14 +82,12 @@ label=$arch
 [ "$variant" = series ] || label="$arch ($variant)"
 [ -z "${LABEL:-}" ] || label="$label [$LABEL]"
 
-ACCEL=$(accel)
-[ "$ACCEL" = kvm ] || [ "$(uname -m)" != "$KVM_HOST" ] ||
-	say "    $arch: /dev/kvm not usable here: QEMU runs with TCG (software emulation)"
+ACCEL=$(accel "$obj/$KIMAGE")
 make_initramfs
 : >"$console"
 : >"$kmsg"
 if [ -n "${KR_SHELL:-}" ]; then
-	say "    $arch ($variant): a shell in the guest; 'poweroff -f' or Ctrl-a x" \
+	say "    $arch ($variant): QEMU ($ACCEL), a shell in the guest; 'poweroff -f' or Ctrl-a x" \
 		"leaves; the kernel log goes to $kmsg"
 	eval $(qemu_cmd)
 	exit 0

@@ -123,15 +123,37 @@ apt_private_update() {
 		say "warning: apt-get update (private) failed; see $APTDIR/update.log"
 }
 
-# KVM when /dev/kvm works and this host's KVM runs the guest's arch, else
-# TCG; ACCEL=tcg or ACCEL=kvm chooses.
+# accel IMAGE: QEMU's accelerator for the arch of arch_vars: kvm when
+# /dev/kvm is usable, this host's KVM runs the guest's arch, and IMAGE
+# booted under KVM prints its banner within 20 s; else tcg.  ACCEL=
+# chooses.  The probe is there because a /dev/kvm can exist where KVM
+# cannot run a Linux guest (these machines have one: SeaBIOS runs, Linux
+# prints nothing).  Its verdict is kept in $OUT/kvm-works or $OUT/kvm-fails.
 accel() {
 	if [ -n "${ACCEL:-}" ]; then
 		echo "$ACCEL"
-	elif [ "$(uname -m)" = "$KVM_HOST" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		echo kvm
-	else
+	elif [ "$(uname -m)" != "$KVM_HOST" ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 		echo tcg
+	elif [ -f "$OUT/kvm-works" ]; then
+		echo kvm
+	elif [ -f "$OUT/kvm-fails" ]; then
+		echo tcg
+	else
+		probe=$OUT/kvm-probe.txt
+		: >"$probe"
+		timeout 20 $QEMU $QEMU_MACHINE -accel kvm -m 256 -display none \
+			-monitor none -no-reboot -serial "file:$probe" -kernel "$1" \
+			-append "console=$CONSOLE earlyprintk=$CONSOLE panic=-1" \
+			>/dev/null 2>&1 || true
+		if grep -q 'Linux version' "$probe"; then
+			touch "$OUT/kvm-works"
+			echo kvm
+		else
+			say "    /dev/kvm is there but a Linux guest prints nothing under KVM in 20 s: TCG" >&2
+			touch "$OUT/kvm-fails"
+			echo tcg
+		fi
+		rm -f "$probe"
 	fi
 }
 
