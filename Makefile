@@ -1,22 +1,7 @@
 # kretprobe series: build, boot and test Linux 7.2.y (BASE=6.12: the 6.12.y
-# backport) with the patches in patches/ under QEMU.  See README.md.
-#
-#   make              build + boot the patched x86_64 kernel, show the tests
-#   make check        the test command (CI, 80 min cold): series checks with
-#                     every prefix built for ppc64le; ppc64le and i386 booted;
-#                     x86_64 booted as the debug kernel; each bug of
-#                     the fix series shown on the unpatched base
-#   make check-full   check + every prefix on every arch, the x86_64 series
-#                     kernel, the lossless cases REPEAT (20) times per arch,
-#                     check-warnings
-#   make check-warnings  per patch: no new W=1, sparse, kernel-doc or docs
-#                     warning against its parent
-#   make check KR_ARCH=i386         one arch only
-#   make check VARIANT=base         the unpatched base, same tests
-#   make bench [KR_ARCH=ppc64le]    per-hit cost, capacity, memory: base vs series
-#   make shell [KR_ARCH=ppc64le]    boot to a shell in the guest, tests installed
-#   make send                       print the git send-email command of each series
-#   make apply | export | build | boot | deps | clean | distclean | help
+# backport) with the patches in patches/ under QEMU.  See README.md; make
+# help lists the targets and variables, harness/run.sh says what each job
+# runs.
 #
 # Variables: make help lists them all, with their values.
 
