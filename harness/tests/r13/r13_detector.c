@@ -9,20 +9,27 @@
  * schedule at its preempt_enable(), and then load r2-r31 back.  Unfixed,
  * they load back the r13 of the CPU the task left.  Here the pre_handler
  * of a kprobe on ktime_get_real_seconds() wakes a SCHED_FIFO kthread bound
- * to the CPU it runs on, which then preempts the caller at that
- * preempt_enable() and moves it to the other CPU: every call moves inside
- * the probe.  After each call the caller compares r13 with SPRG_PACA, with
- * interrupts hard-disabled so that it cannot move in between, and puts the
- * right PACA back if they differ, so that the unfixed kernel goes on and
- * the count is complete.
+ * to the CPU it runs on, which then preempts the caller at the first
+ * preempt_enable() after the handler (in optimized_callback(), or the
+ * ftrace recursion unlock after kprobe_ftrace_handler()) and moves it to
+ * the other CPU: every call moves inside the probe.  After each call the
+ * caller compares r13 with SPRG_PACA, with interrupts hard-disabled so that
+ * it cannot move in between, and puts the right PACA back if they differ,
+ * so that the unfixed kernel goes on and the count is complete.  (An
+ * interrupt between the restore and the check would also put it back, and
+ * hide that call.)
  *
  * Two paths, one at a time (write "optprobe N" or "ftrace N" to run, read
  * result):
  *  - optprobe: an optimized kprobe off the ftrace site, on the instruction
  *    after it (needs debug.kprobes-optimization=1);
  *  - ftrace: a kprobe on the function entry, which is on ftrace (run with
- *    debug.kprobes-optimization=0, so that no optprobe is in play).
+ *    debug.kprobes-optimization=0, so that no other optprobe, such as the
+ *    kretprobe trampoline's, is in play).
+ * A path the kernel cannot give (no such instruction, no kprobe on
+ * ftrace) is a skip.  Book3S-64 only (Kbuild).
  */
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/kprobes.h>
@@ -31,22 +38,27 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <asm/disassemble.h>
 #include <asm/reg.h>
 
 #define PROBED		"ktime_get_real_seconds"
-#define MFLR_R0		0x7c0802a6
 #define OPTIMIZE_WAIT_MS 10000
+#define OP_ADDI		14	/* primary opcodes */
+#define OP_ADDIS	15
+#define OP_B		18
 
 struct mover {
 	struct task_struct *task;
 	int to;			/* the CPU it moves the caller to */
 	bool pending;
+	unsigned int moves;	/* moves of the caller it made */
 };
 
 static struct mover movers[2];
 static int cpus[2];
 static struct task_struct *caller;	/* the task under test, or NULL */
-static unsigned int opt_offset;		/* where the optprobe goes in PROBED */
+static kprobe_opcode_t *opt_addr;	/* where the optprobe goes in PROBED */
 static DEFINE_MUTEX(run_lock);
 static char result[256] = "none: nothing run yet";
 
@@ -82,10 +94,14 @@ static int mover_fn(void *data)
 {
 	struct mover *m = data;
 
-	while (!kthread_should_stop()) {
+	for (;;) {
 		struct task_struct *t;
 
 		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			return 0;
+		}
 		if (!READ_ONCE(m->pending)) {
 			schedule();
 			continue;
@@ -93,56 +109,55 @@ static int mover_fn(void *data)
 		__set_current_state(TASK_RUNNING);
 		WRITE_ONCE(m->pending, false);
 		t = READ_ONCE(caller);
-		if (t)
-			set_cpus_allowed_ptr(t, cpumask_of(m->to));
+		if (t && !set_cpus_allowed_ptr(t, cpumask_of(m->to)))
+			m->moves++;
 	}
-	return 0;
 }
 
 /*
  * Compare r13 with SPRG_PACA, the PACA of this CPU, with external
  * interrupts hard-disabled: nothing here uses r13, and the task cannot
  * move between the two reads.  If they differ, put the right PACA in r13
- * and return the wrong one; else return 0.  notrace: an ftrace site here
- * would run before the check, with r13 possibly wrong.
+ * and return the wrong one; else return 0.  *paca: SPRG_PACA.  notrace,
+ * no coverage, no stack protector: each would read r13 before the check.
  */
-static noinline notrace unsigned long r13_check_and_repair(void)
+static noinline notrace __no_sanitize_coverage __no_stack_protector
+unsigned long r13_check_and_repair(unsigned long *paca)
 {
 	unsigned long msr = mfmsr();
-	unsigned long r13, paca;
+	unsigned long r13, this;
 
 	__mtmsrd(msr & ~MSR_EE, 1);
 	asm volatile("mr %0, 13" : "=r" (r13));
-	paca = mfspr(SPRN_SPRG_PACA);
-	if (r13 != paca)
-		asm volatile("mr 13, %0" : : "r" (paca) : "memory");
+	this = mfspr(SPRN_SPRG_PACA);
+	if (r13 != this)
+		asm volatile("mr 13, %0" : : "r" (this) : "memory");
 	__mtmsrd(msr, 1);
-	return r13 == paca ? 0 : r13;
+	*paca = this;
+	return r13 == this ? 0 : r13;
 }
 
 /*
- * The offset of the first instruction after the ftrace site of PROBED
- * (mflr r0, then the call to _mcount or its nop), if it is an addi or
- * addis, which the optprobe code can emulate; else 0.  Read once, at
- * load: an optprobe of an earlier run can still be in place for a while
- * after its unregister_kprobe().
+ * The instruction after the ftrace site of PROBED (where a kprobe on the
+ * function lands), if it is an addi or addis, which the optprobe code
+ * emulates; else NULL.  Read once, at load: an optprobe of an earlier run
+ * can still be in place for a while after its unregister_kprobe().
  */
-static unsigned int after_ftrace_site(void)
+static kprobe_opcode_t *after_ftrace_site(void)
 {
-	const u32 *insn = (const u32 *)ktime_get_real_seconds;
-	int i;
+	struct kprobe kp = { .symbol_name = PROBED };
+	kprobe_opcode_t *next;
 
-	for (i = 0; i < 8; i++) {
-		if (insn[i] != MFLR_R0)
-			continue;
-		switch (insn[i + 2] >> 26) {
-		case 14:	/* addi */
-		case 15:	/* addis */
-			return (i + 2) * 4;
-		}
-		return 0;
+	if (register_kprobe(&kp))
+		return NULL;
+	next = kp.addr + 1;
+	unregister_kprobe(&kp);
+	switch (get_op(*next)) {
+	case OP_ADDI:
+	case OP_ADDIS:
+		return next;
 	}
-	return 0;
+	return NULL;
 }
 
 /* Optimized, the probed instruction is a branch to the detour. */
@@ -151,7 +166,7 @@ static bool wait_optimized(struct kprobe *kp)
 	int ms;
 
 	for (ms = 0; ms < OPTIMIZE_WAIT_MS; ms += 20) {
-		if ((READ_ONCE(*(u32 *)kp->addr) >> 26) == 18)
+		if (get_op(READ_ONCE(*kp->addr)) == OP_B)
 			return true;
 		msleep(20);
 	}
@@ -167,6 +182,7 @@ static int start_movers(void)
 
 		movers[i].to = cpus[1 - i];
 		movers[i].pending = false;
+		movers[i].moves = 0;
 		t = kthread_create_on_cpu(mover_fn, &movers[i], cpus[i],
 					  "r13_mover/%u");
 		if (IS_ERR(t)) {
@@ -199,62 +215,101 @@ static void call_probed(unsigned int calls, struct tally *t)
 	t->calls = calls;
 	for (i = 0; i < calls; i++) {
 		int before = raw_smp_processor_id();
-		unsigned long bad;
+		unsigned long bad, paca;
 
 		ktime_get_real_seconds();
-		bad = r13_check_and_repair();
+		bad = r13_check_and_repair(&paca);
 		if (raw_smp_processor_id() != before)
 			t->moved++;
 		if (bad && !t->foreign++) {
 			t->bad_r13 = bad;
-			t->paca = mfspr(SPRN_SPRG_PACA);
+			t->paca = paca;
 		}
 		cond_resched();
 	}
 }
 
-static int run_path(bool optprobe, unsigned int calls)
+/* Two CPUs this task may run on, in cpus[]; false if it has not two. */
+static bool pick_cpus(void)
 {
-	struct kprobe kp = {
-		.symbol_name = PROBED,
-		.pre_handler = r13_pre,
-	};
+	cpus[0] = cpumask_first_and(cpu_online_mask, current->cpus_ptr);
+	if (cpus[0] >= nr_cpu_ids)
+		return false;
+	cpus[1] = cpumask_next_and(cpus[0], cpu_online_mask, current->cpus_ptr);
+	return cpus[1] < nr_cpu_ids;
+}
+
+/* Register the probe of one path; on failure, say why in result. */
+static bool arm(struct kprobe *kp, bool optprobe)
+{
+	int ret;
+
+	if (optprobe && !IS_ENABLED(CONFIG_OPTPROBES)) {
+		snprintf(result, sizeof(result), "skip: no CONFIG_OPTPROBES");
+		return false;
+	}
+	if (optprobe && !opt_addr) {
+		snprintf(result, sizeof(result),
+			 "skip: no addi/addis after the ftrace site of %s to optimize", PROBED);
+		return false;
+	}
+	if (optprobe)
+		kp->addr = opt_addr;
+	else
+		kp->symbol_name = PROBED;
+	ret = register_kprobe(kp);
+	if (ret) {
+		snprintf(result, sizeof(result), "fail: register_kprobe(%s): %d",
+			 optprobe ? "after the ftrace site" : PROBED, ret);
+		return false;
+	}
+	if (optprobe && !wait_optimized(kp)) {
+		snprintf(result, sizeof(result),
+			 "fail: %pS not optimized within %d ms (debug.kprobes-optimization?)",
+			 kp->addr, OPTIMIZE_WAIT_MS);
+		unregister_kprobe(kp);
+		return false;
+	}
+	if (!optprobe && !(kp->flags & KPROBE_FLAG_FTRACE)) {
+		snprintf(result, sizeof(result), "skip: the kprobe on %s is not on ftrace",
+			 PROBED);
+		unregister_kprobe(kp);
+		return false;
+	}
+	return true;
+}
+
+static void report(struct tally *t, struct kprobe *kp)
+{
+	unsigned int moves = movers[0].moves + movers[1].moves;
+
+	if (t->foreign)
+		snprintf(result, sizeof(result),
+			 "fail: r13 was another CPU's PACA after %u of %u calls (%u moved to another CPU); first: r13 %lx, SPRG_PACA %lx",
+			 t->foreign, t->calls, t->moved, t->bad_r13, t->paca);
+	else if (t->moved < t->calls || moves != t->calls)
+		snprintf(result, sizeof(result),
+			 "fail: %u of %u calls moved to another CPU, %u moves by the movers: %s",
+			 t->moved, t->calls, moves, "the detector did not do its part");
+	else
+		snprintf(result, sizeof(result),
+			 "pass: %u calls through %pS, each moved to another CPU by the mover its probe woke, r13 right after each",
+			 t->calls, kp->addr);
+}
+
+static void run_path(bool optprobe, unsigned int calls)
+{
+	struct kprobe kp = { .pre_handler = r13_pre };
 	struct tally t = {};
 	cpumask_var_t saved;
 	int ret;
 
-	if (num_online_cpus() < 2) {
-		snprintf(result, sizeof(result), "skip: needs two online CPUs");
-		return 0;
+	if (!pick_cpus()) {
+		snprintf(result, sizeof(result), "skip: needs two CPUs to run on");
+		return;
 	}
-	cpus[0] = cpumask_first(cpu_online_mask);
-	cpus[1] = cpumask_next(cpus[0], cpu_online_mask);
-	if (optprobe) {
-		kp.offset = opt_offset;
-		if (!kp.offset) {
-			snprintf(result, sizeof(result),
-				 "fail: no addi/addis after the ftrace site of %s",
-				 PROBED);
-			return 0;
-		}
-	}
-	ret = register_kprobe(&kp);
-	if (ret) {
-		snprintf(result, sizeof(result), "fail: register_kprobe(%s+%#x): %d",
-			 PROBED, kp.offset, ret);
-		return 0;
-	}
-	if (optprobe && !wait_optimized(&kp)) {
-		snprintf(result, sizeof(result),
-			 "fail: %s+%#x not optimized within %d ms (debug.kprobes-optimization?)",
-			 PROBED, kp.offset, OPTIMIZE_WAIT_MS);
-		goto out_unregister;
-	}
-	if (!optprobe && !(kp.flags & KPROBE_FLAG_FTRACE)) {
-		snprintf(result, sizeof(result), "fail: the kprobe on %s is not on ftrace",
-			 PROBED);
-		goto out_unregister;
-	}
+	if (!arm(&kp, optprobe))
+		return;
 	if (!alloc_cpumask_var(&saved, GFP_KERNEL)) {
 		snprintf(result, sizeof(result), "fail: out of memory");
 		goto out_unregister;
@@ -265,30 +320,22 @@ static int run_path(bool optprobe, unsigned int calls)
 		snprintf(result, sizeof(result), "fail: cannot start the movers: %d", ret);
 		goto out_free;
 	}
-	set_cpus_allowed_ptr(current, cpumask_of(cpus[0]));
+	ret = set_cpus_allowed_ptr(current, cpumask_of(cpus[0]));
+	if (ret) {
+		snprintf(result, sizeof(result), "fail: cannot move to CPU %d: %d", cpus[0], ret);
+		stop_movers();
+		goto out_free;
+	}
 	WRITE_ONCE(caller, current);
 	call_probed(calls, &t);
 	WRITE_ONCE(caller, NULL);
 	stop_movers();
 	set_cpus_allowed_ptr(current, saved);
-
-	if (t.foreign)
-		snprintf(result, sizeof(result),
-			 "fail: r13 was another CPU's PACA after %u of %u calls (%u moved to another CPU); first: r13 %lx, SPRG_PACA %lx",
-			 t.foreign, t.calls, t.moved, t.bad_r13, t.paca);
-	else if (t.moved < t.calls)
-		snprintf(result, sizeof(result),
-			 "fail: only %u of %u calls moved to another CPU: the detector did not do its part",
-			 t.moved, t.calls);
-	else
-		snprintf(result, sizeof(result),
-			 "pass: %u calls through %s+%#x, each moved to another CPU inside the probe, r13 right after each",
-			 t.calls, PROBED, kp.offset);
+	report(&t, &kp);
 out_free:
 	free_cpumask_var(saved);
 out_unregister:
 	unregister_kprobe(&kp);
-	return 0;
 }
 
 static ssize_t run_write(struct file *file, const char __user *ubuf,
@@ -296,7 +343,6 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 {
 	char buf[32], path[16];
 	unsigned int calls;
-	int ret;
 
 	if (count >= sizeof(buf))
 		return -EINVAL;
@@ -308,9 +354,9 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 	if (strcmp(path, "optprobe") && strcmp(path, "ftrace"))
 		return -EINVAL;
 	mutex_lock(&run_lock);
-	ret = run_path(!strcmp(path, "optprobe"), calls);
+	run_path(!strcmp(path, "optprobe"), calls);
 	mutex_unlock(&run_lock);
-	return ret ? ret : count;
+	return count;
 }
 
 static ssize_t result_read(struct file *file, char __user *ubuf,
@@ -339,7 +385,7 @@ static struct dentry *dir;
 
 static int __init r13_detector_init(void)
 {
-	opt_offset = after_ftrace_site();
+	opt_addr = after_ftrace_site();
 	dir = debugfs_create_dir("r13_detector", NULL);
 	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
 	debugfs_create_file("result", 0400, dir, NULL, &result_fops);

@@ -19,18 +19,21 @@ CALLS=${R13_CALLS:-200}
 ktap_print_header
 [ "$(id -u)" = 0 ] || { ktap_skip_all "must be run as root"; exit "$KSFT_SKIP"; }
 [ -f "$DIR/$MOD.ko" ] || { ktap_skip_all "no $MOD module"; exit "$KSFT_SKIP"; }
-[ -w "$OPT" ] || { ktap_skip_all "no $OPT (CONFIG_OPTPROBES?)"; exit "$KSFT_SKIP"; }
 if ! grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; then
 	mount -t debugfs none /sys/kernel/debug ||
 		{ ktap_skip_all "no debugfs"; exit "$KSFT_SKIP"; }
 fi
 insmod "$DIR/$MOD.ko" || ktap_exit_fail_msg "cannot load $MOD"
-saved=$(cat "$OPT")
-trap 'echo "$saved" >"$OPT"; rmmod "$MOD" 2>/dev/null' EXIT
+# debug.kprobes-optimization: 1 for the optprobe path, 0 for ftrace; a
+# kernel without optprobes has no such file (its optprobe path skips).
+saved=$(cat "$OPT" 2>/dev/null)
+trap '[ -z "$saved" ] || echo "$saved" >"$OPT"; rmmod "$MOD" 2>/dev/null' EXIT
 ktap_set_plan $((2 * ROUNDS))
 
 for path in optprobe ftrace; do
-	if [ $path = optprobe ]; then echo 1 >"$OPT"; else echo 0 >"$OPT"; fi
+	if [ -w "$OPT" ]; then
+		if [ $path = optprobe ]; then echo 1 >"$OPT"; else echo 0 >"$OPT"; fi
+	fi
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
 		name="$path round $r"
