@@ -18,8 +18,9 @@
 #   build, boot: one stage for KR_ARCH= (default x86_64).
 #   shell: build, then boot KR_ARCH (default x86_64) to a shell.
 # VARIANT=base builds and tests the unpatched base with the same tests;
-# VARIANT=debug the series with harness/configs/*debug.config, VARIANT=
-# basedebug the base with them.
+# VARIANT=debug the series with harness/configs/debug.config and the
+# arch's kconfig_debug (harness/arch/ARCH.conf), VARIANT=basedebug the base
+# with them.
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-demo}

@@ -73,8 +73,9 @@ static struct mover *mover_on(int cpu)
 
 /*
  * Runs with preemption disabled, in optimized_callback() or
- * kprobe_ftrace_handler(): the mover it wakes preempts the caller at their
- * preempt_enable(), inside the window the bug is about.
+ * kprobe_ftrace_handler(): the mover it wakes preempts the caller at the
+ * first preempt_enable() after it (optimized_callback()'s, or the ftrace
+ * recursion unlock), inside the window the bug is about.
  */
 static int r13_pre(struct kprobe *p, struct pt_regs *regs)
 {
