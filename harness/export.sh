@@ -55,7 +55,7 @@ format_series() {
 
 . "$OUT/base.env"
 if [ -z "$SERIES" ]; then
-	format_series base series "$PATCHES" "$COVER" PATCH
+	format_series base series "$PATCHES" "$COVER" "$(series_prefix)"
 else
 	from=base
 	for s in $SERIES; do

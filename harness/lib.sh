@@ -202,13 +202,15 @@ series_end() {
 
 # The version of the series as sent ([PATCH v2 ...]; 1: none); each cover
 # letter says what changed since the last.
-SERIES_VERSION=${SERIES_VERSION:-$([ "$BASE" = 7.2 ] && echo 2 || echo 1)}
+SERIES_VERSION=${SERIES_VERSION:-2}
 
 # series_prefix NAME: the subject prefix of series NAME.  The feature is
-# an RFC while its cover letter lists an open memory-safety point.
+# an RFC while its cover letter lists an open memory-safety point; the
+# backport carries it, and is for those who run 6.12, not for stable.
 series_prefix() {
-	case $1 in
-	kretprobe-lossless) echo "RFC PATCH" ;;
+	case $BASE-${1:-} in
+	6.12-*) echo "RFC PATCH 6.12.y" ;;
+	*-kretprobe-lossless) echo "RFC PATCH" ;;
 	*) echo PATCH ;;
 	esac
 }
