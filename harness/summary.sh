@@ -9,7 +9,9 @@
 set -eu
 for f in "$@"; do
 	if [ -f "$f" ]; then
-		awk -v f="${f##*/}" '
+		# OUT's name too: the backport's results have the same names.
+		o=${f%/results/*}
+		awk -v f="${o##*/}/${f##*/}" '
 		/^1\.\.[0-9]+/ && plan == "" { plan = substr($1, 4) + 0; next }
 		/^(not )?ok [0-9]+/ {
 			n++

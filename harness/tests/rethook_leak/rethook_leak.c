@@ -20,27 +20,45 @@
  * kthread then overwrote that link: the chunk was unreachable, never
  * freed.  rethook_leak.sh asks kmemleak for it.
  *
+ * In v2 the extending push raises no interrupt, so a second source makes
+ * the same interleaving happen there: an hrtimer on the kthread's CPU
+ * every RL_TICK_NS, whose callback, when it interrupted the kthread inside
+ * rethook_try_get() (where the push and the extension are inlined),
+ * schedules the tasklet, which then runs in the softirq tail of that very
+ * interrupt, in the middle of the kthread's push.  The kretprobe's data
+ * pouch makes a node take half a further chunk, so every other push
+ * extends the stack.
+ *
  * debugfs: write the number of rounds to rethook_leak/run, read the counts
  * from rethook_leak/result.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/fprobe.h>
+#include <linux/hrtimer.h>
+#include <linux/kallsyms.h>
 #include <linux/interrupt.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 
-#define RL_DEPTH	40	/* past the first chunk with 48-byte nodes */
+#include <asm/irq_regs.h>
+
+#define RL_DEPTH	20	/* 10 further chunks */
 #define RL_IRQ_DEPTH	2	/* fprobe pool: one node; then the stack */
 #define RL_ROUNDS_MAX	1000
+#define RL_DATA_SIZE	4000	/* two nodes in a further chunk */
+#define RL_TICK_NS	(20 * NSEC_PER_USEC)
 
 static struct task_struct *rl_task;	/* the current round's kthread */
 static atomic_t rl_tasklet_runs, rl_tasklet_in_task;
 static atomic_t rl_kret_entries, rl_kret_returns;
 static atomic_t rl_fp_entries, rl_fp_returns;
-static char rl_result[320];
+static atomic_t rl_hits, rl_hit_runs;
+static bool rl_hit_pending;	/* the hrtimer caught the kthread in a push */
+static char rl_result[384];
 
 /*
  * Called through a pointer the compiler cannot see through, so that the
@@ -68,10 +86,40 @@ static void rl_tasklet_fn(struct tasklet_struct *t)
 	atomic_inc(&rl_tasklet_runs);
 	if (current == READ_ONCE(rl_task))
 		atomic_inc(&rl_tasklet_in_task);
+	if (READ_ONCE(rl_hit_pending)) {
+		WRITE_ONCE(rl_hit_pending, false);
+		if (current == READ_ONCE(rl_task))
+			atomic_inc(&rl_hit_runs);
+	}
 	rl_irq_recurse(RL_IRQ_DEPTH);
 }
 
 static DECLARE_TASKLET(rl_tasklet, rl_tasklet_fn);
+
+static struct hrtimer rl_hrtimer;
+static char rl_sym[KSYM_NAME_LEN];	/* used on the kthread's CPU only */
+
+/* Did this interrupt stop the round's kthread inside rethook_try_get()? */
+static bool rl_in_push(void)
+{
+	struct pt_regs *regs = get_irq_regs();
+
+	if (!regs || user_mode(regs) || current != READ_ONCE(rl_task))
+		return false;
+	sprint_symbol_no_offset(rl_sym, instruction_pointer(regs));
+	return !strcmp(rl_sym, "rethook_try_get");
+}
+
+static enum hrtimer_restart rl_hrtimer_fn(struct hrtimer *t)
+{
+	if (rl_in_push()) {
+		atomic_inc(&rl_hits);
+		WRITE_ONCE(rl_hit_pending, true);
+		tasklet_schedule(&rl_tasklet);
+	}
+	hrtimer_forward_now(t, ns_to_ktime(RL_TICK_NS));
+	return HRTIMER_RESTART;
+}
 
 static int rl_kret_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -91,6 +139,7 @@ static struct kretprobe rl_kret = {
 	.entry_handler	= rl_kret_entry,
 	.handler	= rl_kret_return,
 	.maxactive	= 1,
+	.data_size	= RL_DATA_SIZE,
 };
 
 static int rl_fp_entry(struct fprobe *fp, unsigned long ip,
@@ -119,7 +168,11 @@ static DECLARE_COMPLETION(rl_done);
 static int rl_thread(void *arg)
 {
 	WRITE_ONCE(rl_task, current);
+	/* Bound to this CPU: the timer interrupts this kthread only. */
+	hrtimer_start(&rl_hrtimer, ns_to_ktime(RL_TICK_NS),
+		      HRTIMER_MODE_REL_PINNED_HARD);
 	rl_recurse(RL_DEPTH);
+	hrtimer_cancel(&rl_hrtimer);
 	WRITE_ONCE(rl_task, NULL);
 	complete(&rl_done);
 	while (!kthread_should_stop()) {
@@ -160,6 +213,8 @@ static int rl_run(unsigned int rounds)
 	atomic_set(&rl_kret_returns, 0);
 	atomic_set(&rl_fp_entries, 0);
 	atomic_set(&rl_fp_returns, 0);
+	atomic_set(&rl_hits, 0);
+	atomic_set(&rl_hit_runs, 0);
 	rl_kret.nmissed = 0;
 	rl_fp.nmissed = 0;
 
@@ -183,11 +238,12 @@ static int rl_run(unsigned int rounds)
 	unregister_fprobe(&rl_fp);
 
 	snprintf(rl_result, sizeof(rl_result),
-		 "%s: %u rounds; kretprobe %d entries, %d returns, %d missed; tasklet %d runs, %d in the round's task; fprobe %d entries, %d returns, %lu missed",
+		 "%s: %u rounds; kretprobe %d entries, %d returns, %d missed; tasklet %d runs, %d in the round's task, %d in its push (of %d hrtimer hits there); fprobe %d entries, %d returns, %lu missed",
 		 ret ? "fail" : "done", i,
 		 atomic_read(&rl_kret_entries), atomic_read(&rl_kret_returns),
 		 rl_kret.nmissed, atomic_read(&rl_tasklet_runs),
-		 atomic_read(&rl_tasklet_in_task), atomic_read(&rl_fp_entries),
+		 atomic_read(&rl_tasklet_in_task), atomic_read(&rl_hit_runs),
+		 atomic_read(&rl_hits), atomic_read(&rl_fp_entries),
 		 atomic_read(&rl_fp_returns), rl_fp.nmissed);
 	return 0;
 }
@@ -239,6 +295,8 @@ static int __init rl_init(void)
 {
 	rl_recurse_fn = rl_recurse;
 	rl_irq_recurse_fn = rl_irq_recurse;
+	hrtimer_init(&rl_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	rl_hrtimer.function = rl_hrtimer_fn;
 	strscpy(rl_result, "fail: not run", sizeof(rl_result));
 	rl_dir = debugfs_create_dir("rethook_leak", NULL);
 	debugfs_create_file("run", 0200, rl_dir, NULL, &rl_run_fops);
