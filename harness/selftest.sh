@@ -267,7 +267,7 @@ mkbase() {
 	git -C "$tmp/work" format-patch -q -o "$tmp/patches" HEAD~1
 }
 mkbase
-if OUT=$tmp/o PATCHES=$tmp/patches SERIES= sh "$h/apply.sh" >"$tmp/o/log" 2>&1; then
+if BASE=7.2 OUT=$tmp/o PATCHES=$tmp/patches SERIES= sh "$h/apply.sh" >"$tmp/o/log" 2>&1; then
 	point OK "a good patch applies"
 else
 	point FAIL "a good patch applies" "$tmp/o/log"
@@ -276,7 +276,7 @@ fi
 # The series checks refuse a work tree that is not the series, and the
 # refusal fails the run (v1 swallowed it and went on).
 echo edited >>"$tmp/o/linux/file"
-if OUT=$tmp/o PATCHES=$tmp/patches SERIES= BISECT_ARCHES=x86_64 sh "$h/check-series.sh" \
+if BASE=7.2 OUT=$tmp/o PATCHES=$tmp/patches SERIES= BISECT_ARCHES=x86_64 sh "$h/check-series.sh" \
 	>"$tmp/o/log" 2>&1; then
 	point FAIL "series checks refuse an edited work tree" "$tmp/o/log"
 elif ! sh "$h/summary.sh" "$tmp/o/results/series.tap" >"$tmp/sum" &&
@@ -289,7 +289,7 @@ git -C "$tmp/o/linux" checkout -q file
 
 sed -i 's/^ three/ THREE/' "$tmp/patches/0001-change.patch"
 mv "$tmp/patches/0001-change.patch" "$tmp/patches/0001-broken.patch"
-if OUT=$tmp/o PATCHES=$tmp/patches SERIES= sh "$h/apply.sh" >"$tmp/o/log" 2>&1; then
+if BASE=7.2 OUT=$tmp/o PATCHES=$tmp/patches SERIES= sh "$h/apply.sh" >"$tmp/o/log" 2>&1; then
 	point FAIL "a patch with a changed context line stops apply" "$tmp/o/log"
 elif grep -q 'patch 0001-broken.patch does not apply' "$tmp/o/log"; then
 	point OK "a patch with a changed context line stops apply, named"
