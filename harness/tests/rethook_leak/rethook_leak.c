@@ -7,8 +7,9 @@
  * Each round is a new SCHED_FIFO kthread, bound to one CPU, that recurses
  * RL_DEPTH levels into rl_recurse(), under a kretprobe on ftrace (its
  * handlers run with interrupts enabled) with a pool of one node: from the
- * second level on the nodes come from the kthread's rethook stack, and one
- * level fills the first chunk and takes a further one.  Every level's
+ * second level on the nodes come from the kthread's rethook stack.  Its
+ * 4000-byte pouch fits no node in the first chunk and two in a further
+ * one, so every other level takes a further chunk.  Every level's
  * entry handler schedules a tasklet; it runs in the softirq tail of the
  * next interrupt on that CPU, which in v1 was the irq_work that the
  * extending push itself raised to refill the CPU's spare chunk, inside the
@@ -25,9 +26,7 @@
  * every RL_TICK_NS, whose callback, when it interrupted the kthread inside
  * rethook_try_get() (where the push and the extension are inlined),
  * schedules the tasklet, which then runs in the softirq tail of that very
- * interrupt, in the middle of the kthread's push.  The kretprobe's data
- * pouch makes a node take half a further chunk, so every other push
- * extends the stack.
+ * interrupt, in the middle of the kthread's push.
  *
  * debugfs: write the number of rounds to rethook_leak/run, read the counts
  * from rethook_leak/result.
@@ -36,8 +35,8 @@
 #include <linux/debugfs.h>
 #include <linux/fprobe.h>
 #include <linux/hrtimer.h>
-#include <linux/kallsyms.h>
 #include <linux/interrupt.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
