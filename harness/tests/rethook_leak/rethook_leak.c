@@ -15,9 +15,9 @@
  * extending push itself raised to refill the CPU's spare chunk, inside the
  * window between taking the spare and linking it.  The tasklet calls
  * rl_irq_recurse() RL_IRQ_DEPTH + 1 times deep under an fprobe (6.12:
- * fprobes hook returns with rethook) with a pool of one node, so it takes
- * nodes from the same task's stack, finds its last chunk full and extends
- * it too.  In v1 the tasklet linked the new spare behind the chunk and the
+ * fprobes hook returns with rethook) with a pool of one node and a node
+ * too large for what the kthread's last chunk has left, so it takes nodes
+ * from the same task's stack and extends it too.  In v1 the tasklet linked the new spare behind the chunk and the
  * kthread then overwrote that link: the chunk was unreachable, never
  * freed.  rethook_leak.sh asks kmemleak for it.
  *
@@ -55,9 +55,11 @@ static struct task_struct *rl_task;	/* the current round's kthread */
 static atomic_t rl_tasklet_runs, rl_tasklet_in_task;
 static atomic_t rl_kret_entries, rl_kret_returns;
 static atomic_t rl_fp_entries, rl_fp_returns;
-static atomic_t rl_hits, rl_hit_runs;
+static atomic_t rl_hits, rl_hit_runs, rl_hit_extends;
 static bool rl_hit_pending;	/* the hrtimer caught the kthread in a push */
-static char rl_result[384];
+/* While a tasklet run that follows a hit: the kthread's last chunk then. */
+static void *rl_hit_stack;
+static char rl_result[448];
 
 /*
  * Called through a pointer the compiler cannot see through, so that the
@@ -87,10 +89,13 @@ static void rl_tasklet_fn(struct tasklet_struct *t)
 		atomic_inc(&rl_tasklet_in_task);
 	if (READ_ONCE(rl_hit_pending)) {
 		WRITE_ONCE(rl_hit_pending, false);
-		if (current == READ_ONCE(rl_task))
+		if (current == READ_ONCE(rl_task)) {
 			atomic_inc(&rl_hit_runs);
+			rl_hit_stack = READ_ONCE(current->rethook_stack);
+		}
 	}
 	rl_irq_recurse(RL_IRQ_DEPTH);
+	rl_hit_stack = NULL;
 }
 
 static DECLARE_TASKLET(rl_tasklet, rl_tasklet_fn);
@@ -145,6 +150,9 @@ static int rl_fp_entry(struct fprobe *fp, unsigned long ip,
 		       unsigned long ret_ip, struct pt_regs *regs, void *data)
 {
 	atomic_inc(&rl_fp_entries);
+	/* The push before this handler took a further chunk. */
+	if (rl_hit_stack && READ_ONCE(current->rethook_stack) != rl_hit_stack)
+		atomic_inc(&rl_hit_extends);
 	return 0;
 }
 
@@ -154,12 +162,15 @@ static void rl_fp_exit(struct fprobe *fp, unsigned long ip,
 	atomic_inc(&rl_fp_returns);
 }
 
-/* A node larger than what a full first chunk has left. */
+/*
+ * A node larger than what a further chunk with one kretprobe node has
+ * left: each push of this fprobe on the kthread's stack extends it.
+ */
 static struct fprobe rl_fp = {
 	.entry_handler	= rl_fp_entry,
 	.exit_handler	= rl_fp_exit,
 	.nr_maxactive	= 1,
-	.entry_data_size = 64,
+	.entry_data_size = 4096,
 };
 
 static DECLARE_COMPLETION(rl_done);
@@ -214,6 +225,11 @@ static int rl_run(unsigned int rounds)
 	atomic_set(&rl_fp_returns, 0);
 	atomic_set(&rl_hits, 0);
 	atomic_set(&rl_hit_runs, 0);
+	atomic_set(&rl_hit_extends, 0);
+	WRITE_ONCE(rl_hit_pending, false);
+	/* A kretprobe registered before must be set up again. */
+	rl_kret.kp.addr = NULL;
+	rl_kret.kp.flags = 0;
 	rl_kret.nmissed = 0;
 	rl_fp.nmissed = 0;
 
@@ -237,12 +253,13 @@ static int rl_run(unsigned int rounds)
 	unregister_fprobe(&rl_fp);
 
 	snprintf(rl_result, sizeof(rl_result),
-		 "%s: %u rounds; kretprobe %d entries, %d returns, %d missed; tasklet %d runs, %d in the round's task, %d in its push (of %d hrtimer hits there); fprobe %d entries, %d returns, %lu missed",
+		 "%s: %u rounds; kretprobe %d entries, %d returns, %d missed; tasklet %d runs, %d in the round's task, %d in its rethook_try_get() (of %d hrtimer hits there), %d fprobe pushes extending its stack there; fprobe %d entries, %d returns, %lu missed",
 		 ret ? "fail" : "done", i,
 		 atomic_read(&rl_kret_entries), atomic_read(&rl_kret_returns),
 		 rl_kret.nmissed, atomic_read(&rl_tasklet_runs),
 		 atomic_read(&rl_tasklet_in_task), atomic_read(&rl_hit_runs),
-		 atomic_read(&rl_hits), atomic_read(&rl_fp_entries),
+		 atomic_read(&rl_hits), atomic_read(&rl_hit_extends),
+		 atomic_read(&rl_fp_entries),
 		 atomic_read(&rl_fp_returns), rl_fp.nmissed);
 	return 0;
 }
@@ -279,11 +296,13 @@ static ssize_t rl_result_read(struct file *file, char __user *buf,
 }
 
 static const struct file_operations rl_run_fops = {
+	.owner	= THIS_MODULE,
 	.write	= rl_run_write,
 	.llseek	= noop_llseek,
 };
 
 static const struct file_operations rl_result_fops = {
+	.owner	= THIS_MODULE,
 	.read	= rl_result_read,
 	.llseek	= default_llseek,
 };
