@@ -10,13 +10,15 @@
 # unset (SERIES= means no series, unset means the default).
 SH := sh harness
 
-.PHONY: all demo check check-full check-warnings bench build boot shell apply export send deps clean distclean help
+.PHONY: all demo check check-full ci-timing check-warnings bench build boot shell apply export send deps clean distclean help
 all demo:
 	@$(SH)/run.sh demo
 check:
 	@$(SH)/run.sh check
 check-full:
 	@$(SH)/run.sh check-full
+ci-timing:
+	@$(SH)/ci-timing.sh
 check-warnings:
 	@$(SH)/run.sh warnings
 bench:

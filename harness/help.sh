@@ -6,10 +6,12 @@
 
 cat <<'END'
 Targets:
-  make [demo]      build + boot the patched kernel (KR_ARCH, default x86_64), show the tests
-  make check       the test command (CI): series checks, every arch booted, the bugs on the base
-  make check-full  check + every prefix on every arch, plain x86_64, REPEAT rounds per arch,
-                   check-warnings
+  make [demo]      build + boot the patched kernel (KR_ARCH, default x86_64), show the series
+                   at work (DEMO_BASE=1: the unpatched base beside it)
+  make check       the test command (CI, 40 min cold): checkpatch, footprint, every arch booted
+  make check-full  check + every prefix on every arch, plain x86_64, the bugs and the lossless
+                   cases on the base, REPEAT rounds per arch, check-warnings, the 6.12 backport
+  make ci-timing   a cold .ci/run (fresh clone, empty KR_CACHE), timed per stage
   make check-warnings  per patch: no new W=1, sparse, kernel-doc or docs warning
   make build       build the kernel, modules and kselftests for KR_ARCH (default x86_64)
   make boot        boot what make build built, and test under QEMU
@@ -45,12 +47,14 @@ var CCACHE_MAXSIZE "$CCACHE_MAXSIZE" ""
 var JOBS "$JOBS" "make -j"
 var KTARGETS "$KTARGETS" "kselftest targets built and run"
 var KCONFIG_TARGETS "$KCONFIG_TARGETS" "kselftest targets whose config goes in"
-var BISECT_ARCHES "${BISECT_ARCHES:-ppc64le}" "arches every prefix is built for (check)"
+var BISECT_ARCHES "${BISECT_ARCHES:-}" "arches every prefix is built for (check: none; check-full: all)"
 var NO_DEBUG "${NO_DEBUG:-}" "1: boot the plain x86_64 kernel, not the debug one"
 var NO_SERIES_CHECKS "${NO_SERIES_CHECKS:-}" "1: skip checkpatch, footprint, prefixes"
-var NO_BACKPORT "${NO_BACKPORT:-}" "1: check without the 6.12 backport (also left out with KR_ARCH=)"
+var NO_BACKPORT "${NO_BACKPORT:-}" "1: check-full without the 6.12 backport (also left out with KR_ARCH=)"
 var NO_HANG "${NO_HANG:-}" "1: check without the hung-guest self-test"
-var NO_BUGS "${NO_BUGS:-}" "1: check without the bugs shown on the base"
+var NO_BUGS "${NO_BUGS:-}" "1: check-full without the bugs shown on the base"
+var DEMO_BASE "${DEMO_BASE:-}" "1: make demo builds the base too, and shows it beside the series"
+var CI_TIMING_DIR "${CI_TIMING_DIR:-}" "make ci-timing's clone and cache (default /tmp/ci-timing.PID)"
 var FORCE "${FORCE:-}" "1: apply over work not exported"
 var ACCEL "${ACCEL:-}" "kvm or tcg (default: kvm where /dev/kvm works)"
 var MEM "${MEM:-}" "guest MiB (default 1024, debug 2048)"

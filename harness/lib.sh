@@ -48,6 +48,18 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 now() { date +%s; }
 
+# $TIMES: "NAME SECONDS" of each stage of this run, in order (run.sh
+# empties it; harness/ci-timing.sh tabulates it).
+TIMES=$LOGS/times.txt
+timed() { # timed NAME CMD...: run CMD and record its time in $TIMES
+	tname=$1; shift
+	tt0=$(now)
+	trc=0
+	"$@" || trc=$?
+	echo "$tname $(($(now) - tt0))" >>"$TIMES"
+	return $trc
+}
+
 # run_logged NAME CMD...: run CMD with its output in $LOGS/NAME.log, print
 # one line with the time it took, and the log tail if it failed.
 run_logged() {
@@ -55,10 +67,12 @@ run_logged() {
 	log=$LOGS/$name.log
 	t0=$(now)
 	say "==> $name (log: $log)"
-	if "$@" >"$log" 2>&1; then
+	rc=0
+	"$@" >"$log" 2>&1 || rc=$?
+	echo "$name $(($(now) - t0))" >>"$TIMES"
+	if [ $rc = 0 ]; then
 		say "    $name: done in $(($(now) - t0)) s"
 	else
-		rc=$?
 		say "    $name: FAILED after $(($(now) - t0)) s (exit $rc); last lines of $log:"
 		tail -n 40 "$log" | sed 's/^/    | /'
 		return $rc
