@@ -143,6 +143,14 @@ check_full_more() {
 		expect bugs
 		run_stage bugs "bugs shown on the base" sh "$h/bugs.sh" $arches
 	fi
+	# What the feature fixes: the lossless cases miss returns on the
+	# unpatched ppc64le base (the kernel the r13 part built).
+	if [ "$variant" = series ] && [ -z "${NO_BUGS:-}" ] &&
+	   echo " $arches " | grep -q ' ppc64le '; then
+		expect lossless-base
+		run_stage lossless-base "lossless cases shown failing on the base" \
+			sh "$h/bugs.sh" --lossless
+	fi
 	# The lossless cases, REPEAT times in a row in one boot per arch.
 	for a in $arches; do
 		v=$variant

@@ -3,7 +3,9 @@
 # could hide is fed to the script that must catch it: canned consoles and
 # kernel logs to results.sh (against a small expectations file), canned
 # result files to summary.sh, a stand-in base to apply.sh and
-# check-series.sh, a KSRC of another version to base.sh.
+# check-series.sh, a KSRC of another version to base.sh, canned boots of
+# the base to bugs.sh's verdicts, a die half-way to bugs.sh and
+# warnings.sh.
 #
 # selftest.sh hang ARCH VARIANT: a real boot of the build made before
 # (out/build/VARIANT-ARCH) whose guest hangs; it must be stopped at its
@@ -46,7 +48,7 @@ if [ "${1:-}" = hang ]; then
 	exit 0
 fi
 
-echo "1..31"
+echo "1..48"
 
 # The expectations of the canned boots.
 cat >"$tmp/expected" <<'EOF'
@@ -313,5 +315,277 @@ else
 	point OK "a KSRC of another version is refused, and taken with ANY_VERSION=1"
 fi
 
+# results.sh: a boot that results.awk cannot read (no console) is a
+# failing point, never a plan of 1..0 (awk's exit status kept).
+good
+sh "$h/results.sh" x86_64 series-x86_64 "$tmp/no-console" "$tmp/kmsg" 0 5 60 >"$tmp/out" 2>/dev/null
+if grep -qx '1\.\.1' "$tmp/out" &&
+   grep -q '^not ok 1 - x86_64: results.awk failed (exit [1-9].*no-console' "$tmp/out" &&
+   ! sh "$h/summary.sh" "$tmp/out" >"$tmp/sum"; then
+	point OK "a console that results.awk cannot read is a failing point, not 1..0"
+else
+	point FAIL "a console that results.awk cannot read is a failing point, not 1..0" "$tmp/out"
+fi
+
+# summary.sh: a plan of 1..0 is a failure.
+printf 'TAP version 13\n1..0\n' >"$tmp/empty.tap"
+if ! sh "$h/summary.sh" "$tmp/a.tap" "$tmp/empty.tap" >"$tmp/sum" &&
+   grep -q 'empty.tap: its plan is 1\.\.0' "$tmp/sum"; then
+	point OK "summary.sh fails a result file whose plan is 1..0"
+else
+	point FAIL "summary.sh fails a result file whose plan is 1..0" "$tmp/sum"
+fi
+
+# bugs.sh and warnings.sh write their plan first: a die half-way leaves a
+# short file, which summary.sh fails.
+set +e
+(
+	OUT=$tmp/bd BUGS_LIB=1
+	. "$h/bugs.sh"
+	r13_on_base() { echo "ok - canned r13 point"; echo "ok - canned r13 point"; }
+	kprobes_on_base() { die "canned: a stop half-way"; }
+	bugs_main ppc64le x86_64
+) >"$tmp/log" 2>&1
+rc=$?
+set -e
+if [ $rc != 0 ] && ! sh "$h/summary.sh" "$tmp/bd/results/bugs.tap" >"$tmp/sum" &&
+   grep -q 'bugs.tap: 2 points, its plan announced 4' "$tmp/sum"; then
+	point OK "bugs.sh stopped by a die half-way fails the run (plan first)"
+else
+	point FAIL "bugs.sh stopped by a die half-way fails the run (exit $rc)" "$tmp/sum"
+fi
+git init -q "$tmp/wo/linux"
+for s in base one two; do
+	echo "$s" >"$tmp/wo/linux/$s"
+	git -C "$tmp/wo/linux" add "$s"
+	git -C "$tmp/wo/linux" -c user.name=t -c user.email=t@t commit -qm "$s"
+	[ $s != base ] || git -C "$tmp/wo/linux" branch base
+done
+git -C "$tmp/wo/linux" branch series
+set +e
+(
+	OUT=$tmp/wo WARNINGS_LIB=1
+	. "$h/warnings.sh"
+	warnings_at() {
+		[ "$(git -C "$wt" log -1 --format=%s)" != two ] || die "canned: no build to take a configuration from"
+	}
+	write_plan
+	new_worktree
+	check_range
+) >"$tmp/log" 2>&1
+rc=$?
+set -e
+if [ $rc != 0 ] && ! sh "$h/summary.sh" "$tmp/wo/results/warnings.tap" >"$tmp/sum" &&
+   grep -q 'warnings.tap: 1 points, its plan announced 2' "$tmp/sum"; then
+	point OK "warnings.sh stopped by a die half-way fails the run (plan first)"
+else
+	point FAIL "warnings.sh stopped by a die half-way fails the run (exit $rc)" "$tmp/sum"
+fi
+
+# bugs.sh's verdicts on canned boots of the base, as boot.sh leaves them
+# (console, kernel log, results.sh's result): a point passes on its bug's
+# own signature only, never on a boot that stopped for another reason.
+bo=$tmp/bo
+mkdir -p "$bo/results"
+# bugs FUNCTION ARGS...: a function of bugs.sh, with OUT=$bo.
+bugs() (
+	OUT=$bo BUGS_LIB=1
+	. "$h/bugs.sh"
+	"$@"
+)
+# base_boot NAME QEMU-EXIT KRT_CASES CONSOLE KMSG: boot NAME
+# (VARIANT-ARCH-LABEL) of the base, canned.
+base_boot() {
+	mkdir -p "$bo/run/$1"
+	printf '%s\n' "$4" >"$bo/run/$1/console.txt"
+	printf '%s\n' "$5" >"$bo/run/$1/kmsg.txt"
+	case $1 in
+	*-bug-r13) ra="-t r13:r13_detector.sh" ;;
+	*) ra="-t kprobes:test_kretprobe.sh" ;;
+	esac
+	KTARGETS="kprobes r13" KRT_CASES=$3 RUN_ARGS=$ra sh "$h/results.sh" canned \
+		"$(echo "$1" | cut -d- -f1,2)" "$bo/run/$1/console.txt" \
+		"$bo/run/$1/kmsg.txt" "$2" 5 300 >"$bo/results/$1.tap"
+}
+# verdict OK|FAIL DESCRIPTION PATTERN FUNCTION ARGS...: the bugs.sh
+# function prints one point, ok or not ok, that matches PATTERN.
+verdict() {
+	want=$1 what=$2 pat=$3
+	shift 3
+	bugs "$@" >"$tmp/v" 2>&1 || true
+	if [ $want = OK ]; then re='^ok - '; else re='^not ok - '; fi
+	if [ "$(grep -c -E '^(not )?ok ' "$tmp/v")" = 1 ] && grep -q "$re" "$tmp/v" &&
+	   grep -q -- "$pat" "$tmp/v"; then
+		point OK "bugs.sh: $what"
+	else
+		point FAIL "bugs.sh: $what" "$tmp/v"
+	fi
+}
+
+kb=basedebug-x86_64-bug-unregister_twice
+krt_begin='KR-HARNESS: TAP BEGIN
+TAP version 13
+1..1
+# selftests: kprobes: test_kretprobe.sh
+# TAP version 13
+# 1..1'
+linux='<6>[    0.100000] Linux version 7.2.13'
+base_boot $kb 1 unregister_twice "$krt_begin" "$linux"
+verdict FAIL "a debug base boot that stops (QEMU exit 1) with no report does not show the kprobes bug" \
+	'did not report; guest stopped before the tests finished: QEMU exit 1' \
+	kprobes_verdict unregister_twice $kb log
+base_boot $kb 0 unregister_twice "$krt_begin
+# not ok 1 unregister_twice
+# # unregister_twice: fail: register_kretprobe: -22
+not ok 1 selftests: kprobes: test_kretprobe.sh # exit=1
+KR-HARNESS: TAP END rc=1" "$linux
+<3>[    5.000000] BUG: KASAN: slab-use-after-free in rethook_free_task+0x24/0x90
+<4>[    5.000000] RIP: 0010:rethook_free_task+0x24/0x90
+<12>[    9.000000] KR-HARNESS: LOG END"
+verdict FAIL "a case that fails another way, with a report elsewhere (rethook_free_task), does not show the kprobes bug" \
+	'unregister_twice fails: register_kretprobe: -22; kernel log reports: BUG: KASAN' \
+	kprobes_verdict unregister_twice $kb log
+base_boot $kb 0 unregister_twice "$krt_begin
+[    5.100000] BUG: KASAN: null-ptr-deref in rethook_free+0x2c/0x90
+[    5.200000] Kernel panic - not syncing: kasan.fault=panic set ..." "$linux"
+verdict OK "a KASAN report in rethook_free shows the kprobes bug" \
+	'^ok - the unpatched base fails unregister_twice: BUG: KASAN: null-ptr-deref in rethook_free+0x2c' \
+	kprobes_verdict unregister_twice $kb log
+base_boot $kb 0 unregister_twice "$krt_begin
+[    5.100000] Oops: general protection fault, probably for non-canonical address 0xdffffc0000000001: 0000 [#1] SMP KASAN NOPTI
+[    5.100000] KASAN: null-ptr-deref in range [0x0000000000000008-0x000000000000000f]
+[    5.100000] CPU: 0 UID: 0 PID: 95 Comm: sh Not tainted 7.2.13 #1
+[    5.100000] RIP: 0010:rethook_free+0x1c/0x70" "$linux"
+verdict OK "a general protection fault at rethook_free shows the kprobes bug" \
+	'general protection fault.*(RIP: 0010:rethook_free+0x1c/0x70)' \
+	kprobes_verdict unregister_twice $kb log
+base_boot $kb 0 unregister_twice "$krt_begin
+[    6.000000] Kernel panic - not syncing: kernel: panic_on_warn set ..." "$linux
+<4>[    6.000000] ------------[ cut here ]------------
+<4>[    6.000000] ODEBUG: activate active (active state 1) object: 00000000c1e5a1f2 object type: rcu_head hint: 0x0
+<4>[    6.000000] WARNING: CPU: 1 PID: 95 at lib/debugobjects.c:612 debug_print_object+0xd5/0x160"
+verdict OK "the ODEBUG report on an rcu_head (kernel log only) shows the kprobes bug" \
+	'fails unregister_twice: ODEBUG: activate active .*object type: rcu_head' \
+	kprobes_verdict unregister_twice $kb log
+
+# r13_console RESULT: the r13 detector's console, each round of both
+# paths ending with RESULT.
+r13_console() {
+	printf 'KR-HARNESS: TAP BEGIN\nTAP version 13\n1..1\n# selftests: r13: r13_detector.sh\n# TAP version 13\n# 1..20\n'
+	i=0
+	for p in optprobe ftrace; do
+		for r in 1 2 3 4 5 6 7 8 9 10; do
+			i=$((i + 1))
+			echo "# # $p round $r: $1"
+			echo "# not ok $i $p round $r"
+		done
+	done
+	printf 'not ok 1 selftests: r13: r13_detector.sh # exit=1\nKR-HARNESS: TAP END rc=0\n'
+}
+rb=base-ppc64le-bug-r13
+base_boot $rb 0 "" "$(r13_console 'fail: register_kprobe(r13_target): -22')" "$linux
+<12>[    9.000000] KR-HARNESS: LOG END"
+verdict FAIL "r13 rounds that fail with 0 of 0 calls (register_kprobe: -22) do not show the r13 bug" \
+	'after 0 of 0 calls; 10 of 10 rounds failed (ftrace round 1: fail: register_kprobe' \
+	r13_verdict ftrace $rb log
+base_boot $rb 1 "" "KR-HARNESS: TAP BEGIN
+TAP version 13
+1..1
+# selftests: r13: r13_detector.sh
+# TAP version 13
+# 1..20
+[    3.000000] Kernel panic - not syncing: Fatal exception" "$linux"
+verdict FAIL "a ppc64le base boot that stops before its rounds does not show the r13 bug" \
+	'0 of 0 rounds failed; guest stopped before the tests finished: .*Kernel panic' \
+	r13_verdict optprobe $rb log
+base_boot $rb 0 "" "$(r13_console "fail: r13 was another CPU's PACA after 200 of 200 calls (200 moved to another CPU); first: r13 c000000002f10000, SPRG_PACA c000000002f20000")" "$linux
+<12>[    9.000000] KR-HARNESS: LOG END"
+verdict OK "r13 rounds with 200 of 200 calls finding another CPU's PACA show the r13 bug" \
+	'in 10 of 10 rounds, after 2000 of 2000 calls' r13_verdict optprobe $rb log
+
+# The lossless cases on the base: each must fail by missing returns.
+lb=base-ppc64le-bug-lossless
+ll_cases="exhaustion deep_recursion burst interrupt_context tracefs_crowd"
+ll_exhaustion='# not ok 1 exhaustion
+# # exhaustion: fail: krt_park: 4096 calls: 10 entries, 10 returns, 4086+0 missed'
+ll_deep='# not ok 2 deep_recursion
+# # deep_recursion: fail: krt_recurse: 129 calls: 10 entries, 10 returns, 119+0 missed'
+ll_burst='# not ok 3 burst
+# # burst: fail: krt_recurse: 129 calls: 10 entries, 10 returns, 117+2 missed'
+ll_irq='# not ok 4 interrupt_context
+# # interrupt_context: fail: 0 entries in IRQ context, expected 220'
+ll_crowd='# # tracefs_crowd: 1000 sleepers, 10 return events, 990 missed
+# not ok 5 tracefs_crowd
+# # tracefs_crowd: fail: 1000 sleepers: 10 return events, 990 missed'
+ll_end='not ok 1 selftests: kprobes: test_kretprobe.sh # exit=1
+KR-HARNESS: TAP END rc=0'
+ll_log="$linux
+<6>[   50.000000] test_kretprobe: interrupt_context: 64 tasks, 200 hard IRQ and 20 softirq calls, maxactive 10: 10 entries (0 in IRQ), 10 returns, 274 missed
+<12>[   90.000000] KR-HARNESS: LOG END"
+ll_begin='KR-HARNESS: TAP BEGIN
+TAP version 13
+1..1
+# selftests: kprobes: test_kretprobe.sh
+# TAP version 13
+# 1..5'
+base_boot $lb 0 "$ll_cases" "$ll_begin
+$ll_exhaustion
+$ll_deep
+$ll_burst
+$ll_irq
+$ll_crowd
+$ll_end" "$ll_log"
+: >"$tmp/v"
+for c in $ll_cases; do
+	bugs lossless_verdict $c $lb log >>"$tmp/v" 2>&1 || true
+done
+if [ "$(grep -c '^ok - ' "$tmp/v")" = 5 ] && [ "$(grep -c '^not ok' "$tmp/v")" = 0 ] &&
+   grep -q '^ok - .* misses 4086 returns in exhaustion' "$tmp/v" &&
+   grep -q '^ok - .* misses 119 returns in burst' "$tmp/v" &&
+   grep -q '^ok - .* misses 274 returns in interrupt_context' "$tmp/v" &&
+   grep -q '^ok - .* misses 990 returns in tracefs_crowd' "$tmp/v"; then
+	point OK "bugs.sh: the lossless cases failing on the base by missed returns (calls, IRQ entries, return events) show the loss"
+else
+	point FAIL "bugs.sh: the lossless cases failing on the base by missed returns show the loss" "$tmp/v"
+fi
+base_boot $lb 0 "$ll_cases" "$ll_begin
+$ll_exhaustion
+$ll_deep
+# ok 3 burst
+$ll_irq
+$ll_crowd
+$ll_end" "$ll_log"
+verdict FAIL "a lossless case that passes on the base does not show the loss" \
+	'burst missing returns: it passes' lossless_verdict burst $lb log
+base_boot $lb 0 "$ll_cases" "$ll_begin
+$ll_exhaustion
+$ll_deep
+# not ok 3 burst
+# # burst: fail: krt_recurse: 129 calls: 129 entries, 128 returns, 0+0 missed
+$ll_irq
+$ll_crowd
+$ll_end" "$ll_log"
+verdict FAIL "a lossless case that fails on the base with 0+0 missed does not show the loss" \
+	'burst missing returns: it fails another way: krt_recurse: 129 calls: 129 entries, 128 returns, 0+0 missed' \
+	lossless_verdict burst $lb log
+base_boot $lb 0 "$ll_cases" "$ll_begin
+$ll_exhaustion
+$ll_deep
+$ll_burst
+# not ok 4 interrupt_context
+# # interrupt_context: fail: 219 entries in IRQ context, expected 220
+$ll_crowd
+$ll_end" "$linux
+<6>[   50.000000] test_kretprobe: interrupt_context: 64 tasks, 200 hard IRQ and 20 softirq calls, maxactive 10: 283 entries (219 in IRQ), 283 returns, 0 missed
+<12>[   90.000000] KR-HARNESS: LOG END"
+verdict FAIL "interrupt_context short of IRQ entries with 0 missed does not show the loss" \
+	'it fails another way: 219 entries in IRQ context' lossless_verdict interrupt_context $lb log
+base_boot $lb 124 "$ll_cases" "$ll_begin
+$ll_exhaustion
+$ll_deep" "$linux"
+verdict FAIL "a lossless case that the base boot did not reach (hung) does not show the loss" \
+	'burst missing returns: it did not report: guest did not finish within 300 s' \
+	lossless_verdict burst $lb log
+
 # The plan above is right: a point added or lost shows here.
-[ $n = 31 ] || echo "not ok - harness: the self-test ran $n points, its plan says 31"
+[ $n = 48 ] || echo "not ok - harness: the self-test ran $n points, its plan says 48"

@@ -3,7 +3,11 @@
 # the failures, the skips with their reasons, and the closing line
 # "N passed, N failed, N skipped"; exit non-zero on any failure.  A file
 # that is missing, has no plan, or has not the points its plan announced
-# (a stage that stopped early) is one failure more.  XFAIL and TODO points
+# (a stage that stopped early) is one failure more, and so is a plan of
+# 1..0: every result file of the harness has points (results.sh emits a
+# suite that harness/expected lets skip as a whole as an "ok ... # SKIP"
+# point, and always the boot's and the log's), so no point means that what
+# wrote it found nothing to read, or failed.  XFAIL and TODO points
 # are counted as skipped, never as passed (results.sh already failed them
 # in the series' own suites).
 set -eu
@@ -27,6 +31,8 @@ for f in "$@"; do
 		END {
 			if (plan == "")
 				print "FAILED: " f ": no plan line (1..N)"
+			else if (plan == 0)
+				print "FAILED: " f ": its plan is 1..0, no point (did what wrote it fail?)"
 			else if (n != plan)
 				print "FAILED: " f ": " n + 0 " points, its plan announced " plan \
 					" (a stage stopped early?)"

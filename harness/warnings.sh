@@ -9,16 +9,27 @@
 #  - the docs build of the Documentation/ directories it touches
 #    (make htmldocs SPHINXDIRS=...).
 # A warning counts as the same before and after when it differs only in
-# line and column numbers.
+# line and column numbers.  The plan (a point per commit) is written
+# first: a stop before the last point leaves a short file, which
+# summary.sh fails.  WARNINGS_LIB=1: only define the functions
+# (selftest.sh).
 . "$(dirname "$0")/lib.sh"
 
 res=$OUT/results/warnings.tap
 wt=$OUT/wt-warn
 # WARN_RANGE: the commits checked (default: the whole series).
 RANGE=${WARN_RANGE:-base..series}
-mkdir -p "$OUT/results"
 
-python3 -c 'import sphinx' 2>/dev/null || {
+# write_plan: start $res with the plan, one point per commit of RANGE.
+write_plan() {
+	mkdir -p "$OUT/results"
+	rm -f "$res"
+	count=$(git -C "$SRC" rev-list --count "$RANGE")
+	printf 'TAP version 13\n1..%d\n' "$count" >"$res"
+}
+
+need_sphinx() {
+	python3 -c 'import sphinx' 2>/dev/null && return
 	[ "$(id -u)" = 0 ] || die "needs python3-sphinx (apt-get install python3-sphinx python3-sphinx-rtd-theme)"
 	apt-get install -y -q python3-sphinx python3-sphinx-rtd-theme python3-yaml >/dev/null ||
 		die "cannot install sphinx"
@@ -49,13 +60,14 @@ sparse_for_kernel() {
 		die "$d/sparse: the kernel does not accept it (scripts/checker-valid.sh)"
 	echo "$d/sparse"
 }
-SPARSE=$(sparse_for_kernel)
-say "sparse: $SPARSE" >&2
 
-# A worktree of the series, moved from commit to commit.
-git -C "$SRC" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
-git -C "$SRC" worktree prune
-git -C "$SRC" worktree add -q --detach "$wt" base
+# new_worktree: a worktree of the series at base, moved from commit to
+# commit.
+new_worktree() {
+	git -C "$SRC" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" base
+}
 
 # normalize: warning lines, without line and column numbers or paths of
 # the build, sorted.
@@ -118,29 +130,46 @@ warnings_at() {
 	done | normalize
 }
 
-n=0
-{
+# check_commit N COMMIT: the point of the Nth commit checked.
+check_commit() {
+	subj=$(git -C "$SRC" log -1 --format=%s "$2")
+	files=$(git -C "$SRC" diff-tree --no-commit-id --name-only -r "$2")
+	a=x86_64
+	! echo "$files" | grep -q '^arch/powerpc/' || a=ppc64le
+	git -C "$wt" checkout -q --detach "$2^"
+	before=$(warnings_at "$a" $files)
+	git -C "$wt" checkout -q --detach "$2"
+	after=$(warnings_at "$a" $files)
+	new=$(printf '%s\n' "$after" | grep . | while IFS= read -r w; do
+		printf '%s\n' "$before" | grep -qxF -- "$w" || printf '%s\n' "$w"
+	done)
+	what="W=1, sparse, kernel-doc, docs ($a): $(echo $files | wc -w) files"
+	if [ -z "$new" ]; then
+		echo "ok - $1 $subj: no warning the parent does not have ($what)"
+	else
+		echo "not ok - $1 $subj: $(printf '%s\n' "$new" | grep -c .) new warnings ($what)"
+		printf '%s\n' "$new" | sed 's/^/# /'
+	fi
+}
+
+# check_range: a point per commit of RANGE, added to $res as each is done
+# (not down a pipe: a die in a check stops the script).
+check_range() {
+	n=0
 	for c in $(git -C "$SRC" rev-list --reverse "$RANGE"); do
 		n=$((n + 1))
-		subj=$(git -C "$SRC" log -1 --format=%s "$c")
-		files=$(git -C "$SRC" diff-tree --no-commit-id --name-only -r "$c")
-		a=x86_64
-		! echo "$files" | grep -q '^arch/powerpc/' || a=ppc64le
-		git -C "$wt" checkout -q --detach "$c^"
-		before=$(warnings_at "$a" $files)
-		git -C "$wt" checkout -q --detach "$c"
-		after=$(warnings_at "$a" $files)
-		new=$(printf '%s\n' "$after" | grep . | while IFS= read -r w; do
-			printf '%s\n' "$before" | grep -qxF -- "$w" || printf '%s\n' "$w"
-		done)
-		what="W=1, sparse, kernel-doc, docs ($a): $(echo $files | wc -w) files"
-		if [ -z "$new" ]; then
-			echo "ok - $n $subj: no warning the parent does not have ($what)"
-		else
-			echo "not ok - $n $subj: $(printf '%s\n' "$new" | grep -c .) new warnings ($what)"
-			printf '%s\n' "$new" | sed 's/^/# /'
-		fi
+		check_commit $n "$c" >"$res.part"
+		sh "$TOP/harness/tap.sh" --append "$res" <"$res.part"
 	done
-} | sh "$TOP/harness/tap.sh" >"$res"
-git -C "$SRC" worktree remove --force "$wt"
-cat "$res"
+	rm -f "$res.part"
+}
+
+if [ -z "${WARNINGS_LIB:-}" ]; then
+	write_plan
+	need_sphinx
+	SPARSE=$(sparse_for_kernel)
+	say "sparse: $SPARSE" >&2
+	new_worktree
+	check_range
+	git -C "$SRC" worktree remove --force "$wt"
+fi
