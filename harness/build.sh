@@ -26,6 +26,13 @@ kmake() {
 		CC="ccache ${KCROSS}gcc" HOSTCC="ccache gcc" "$@"
 }
 
+# ftrace_tests_run: this kernel runs the ftrace selftests' kprobe cases
+# (ftrace is built, and harness/expected does not skip the suite here).
+ftrace_tests_run() {
+	case " $KTARGETS " in *" ftrace "*) ;; *) return 1 ;; esac
+	[ -z "$(expected_skip "$variant-$arch" ftrace:ftracetest-kprobe)" ]
+}
+
 # The arch's fragments, from harness/arch/$arch.conf.
 kconfig >"$obj/arch.config"
 kconfig_debug >"$obj/arch.debug.config"
@@ -33,6 +40,9 @@ kconfig_debug >"$obj/arch.debug.config"
 fragments() {
 	echo "$TOP/harness/configs/common.config"
 	echo "$obj/arch.config"
+	if ftrace_tests_run; then
+		echo "$TOP/harness/configs/ftrace-tests.config"
+	fi
 	for t in $KCONFIG_TARGETS; do
 		f=$SRC/tools/testing/selftests/$t/config
 		[ ! -f "$f" ] || echo "$f"
