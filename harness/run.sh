@@ -117,8 +117,9 @@ demo_screen() {
 	say "The sample (samples/kprobes/kretprobe_openat.c): its entry handler keeps the"
 	say "arguments of do_sys_openat2(), the pid, CPU and a timestamp in the kretprobe's"
 	say "per-instance data pouch; its return handler logs them with the result:"
-	sed -n 's/^# # \(pid [0-9]* .* openat(.*\)$/    \1/p' "$con" | head -n 3
-	sed -n 's/^# # \(do_sys_openat2: .* calls paired, .*\)$/    \1/p' "$con" | head -n 1
+	sed -n 's/^# # \(pid [0-9]* .* openat(.*\)$/    \1/p' "$con" |
+		sed -n '2,3p;/ = -E/p' | head -n 4
+	sed -n 's/^# ok [0-9]* unload: \(.* calls paired, .*\)$/    and at unload: \1/p' "$con" | head -n 1
 	say ""
 	say "One return probe, 'r:krt_crowd hrtimer_nanosleep' in kprobe_events with the"
 	say "default maxactive (as perf and BPF use it), over 1000 sleep processes blocked"
