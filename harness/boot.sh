@@ -87,7 +87,7 @@ make_initramfs
 : >"$console"
 : >"$kmsg"
 if [ -n "${KR_SHELL:-}" ]; then
-	say "    $arch ($variant): QEMU ($ACCEL), a shell in the guest; 'reboot -f' or Ctrl-a x" \
+	say "    $arch ($variant): QEMU ($ACCEL), a shell in the guest; 'poweroff -f' or Ctrl-a x" \
 		"leaves; the kernel log goes to $kmsg"
 	eval $(qemu_cmd)
 	exit 0

@@ -201,7 +201,7 @@ kprobes_on_base() {
 		echo "ok - the kprobes bugs on the base # SKIP NO_DEBUG is set: they need the debug kernel"
 		return
 	fi
-	if ! run_logged build-basedebug-x86_64 sh "$TOP/harness/build.sh" x86_64 basedebug >&2; then
+	if ! KTARGETS=kprobes run_logged build-basedebug-x86_64 sh "$TOP/harness/build.sh" x86_64 basedebug >&2; then
 		for c in $KPROBES_BUG_CASES; do
 			echo "not ok - $c on the base: the debug base kernel did not build (log: $LOGS/build-basedebug-x86_64.log)"
 		done

@@ -7,7 +7,8 @@
 # with the date, nproc and the CPU, so that a reader can scale it: the
 # i386 build is a kernel build from an empty ccache on this machine.
 # Packages already installed are not removed: make deps' time is what it
-# took here (the README gives it on a bare machine too).
+# took here (the README gives it on a bare machine too).  Runs as root, as
+# CI does (apt-get).
 # CI_TIMING_DIR= chooses the directory (default /tmp/ci-timing.PID); the
 # machine should be otherwise idle.
 . "$(dirname "$0")/lib.sh"
@@ -22,8 +23,10 @@ say "ci-timing: $(git -C "$dir/repo" log -1 --format='%h %s'), in $dir (KR_CACHE
 
 t0=$(now)
 rc=0
-env -u OUT -u SRC -u CCACHE_DIR -u CCACHE_BASEDIR KR_CACHE="$dir/cache" \
-	sh "$dir/repo/.ci/run" >"$dir/ci.log" 2>&1 || rc=$?
+# CI's environment, not the caller's: no harness variable (KR_ARCH, NO_*,
+# BASE, ...) may change what is timed.
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+	KR_CACHE="$dir/cache" sh "$dir/repo/.ci/run" >"$dir/ci.log" 2>&1 || rc=$?
 total=$(($(now) - t0))
 
 times=$dir/repo/out/logs/times.txt
@@ -34,9 +37,14 @@ times=$dir/repo/out/logs/times.txt
 	echo
 	echo "| stage | seconds | minutes |"
 	echo "|---|---:|---:|"
-	[ -f "$times" ] && awk '{ printf "| %s | %d | %.1f |\n", $1, $2, $2 / 60; s += $2 }
-		END { printf "| (apt-get update, stages not timed, summary) | %d | %.1f |\n",
-			T - s, (T - s) / 60 }' T="$total" "$times"
+	# .ci/run's own steps, with make check's stages under its line.
+	sed -n 's/^ci-step //p' "$dir/ci.log" | while read -r name secs; do
+		printf '| %s | %d | %.1f |\n' "$name" "$secs" "$(echo "$secs" | awk '{ print $1 / 60 }')"
+		[ "$name" = make-check ] && [ -f "$times" ] || continue
+		awk '{ printf "| &nbsp;&nbsp;%s | %d | %.1f |\n", $1, $2, $2 / 60; s += $2 }
+			END { printf "| &nbsp;&nbsp;(not in a stage: results, summary) | %d | %.1f |\n",
+				C - s, (C - s) / 60 }' C="$secs" "$times"
+	done
 	printf '| **total** | **%d** | **%.1f** |\n' "$total" "$(echo "$total" | awk '{ print $1 / 60 }')"
 	echo
 	echo "exit $rc; $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$dir/ci.log" | tail -n 1)"

@@ -94,10 +94,14 @@ crowd_line() {
 # kernel was built (DEMO_BASE=1 builds it): one boot running that case.
 base_crowd() {
 	arch_vars "$1"
-	if [ ! -f "$(obj_dir "$1" base)/$KIMAGE" ]; then
+	if [ ! -f "$(obj_dir "$1" base)/$KIMAGE" ] && [ -n "${DEMO_BASE:-}" ]; then
+		echo "its kernel did not build (log: $LOGS/build-base-$1.log)"
+		return
+	elif [ ! -f "$(obj_dir "$1" base)/$KIMAGE" ]; then
 		echo "not built here; 'make demo DEMO_BASE=1' builds it (one kernel build more) and shows it"
 		return
 	fi
+	say "==> the unpatched base, $1: one boot running the same return probe" >&2
 	LABEL=crowd KRT_CASES=tracefs_crowd KTARGETS=kprobes \
 		RUN_ARGS="-t kprobes:test_kretprobe.sh" \
 		sh "$h/boot.sh" "$1" base >"$LOGS/demo-base-$1-crowd.log" 2>&1 || true
@@ -111,21 +115,26 @@ base_crowd() {
 # series and the base, and the count of every test of the boot.
 demo_screen() {
 	a=$1 con=$OUT/run/$variant-$1/console.txt
+	base=$(base_crowd "$a")
 	say ""
 	say "======== Linux $BASE_VERSION with the kretprobe series, $a under QEMU ========"
 	say ""
 	say "The sample (samples/kprobes/kretprobe_openat.c): its entry handler keeps the"
 	say "arguments of do_sys_openat2(), the pid, CPU and a timestamp in the kretprobe's"
 	say "per-instance data pouch; its return handler logs them with the result:"
-	sed -n 's/^# # \(pid [0-9]* .* openat(.*\)$/    \1/p' "$con" |
-		sed -n '2,3p;/ = -E/p' | head -n 4
-	sed -n 's/^# ok [0-9]* unload: \(.* calls paired, .*\)$/    and at unload: \1/p' "$con" | head -n 1
+	{
+		sed -n 's/^# # \(pid [0-9]* .* openat(.*\)$/    \1/p' "$con" |
+			sed -n '2,3p;/ = -E/p' | head -n 4
+		sed -n 's/^# ok [0-9]* unload: \(.* calls paired, .*\)$/    and at unload: \1/p' "$con" |
+			head -n 1
+	} 2>/dev/null | grep . ||
+		say "    (nothing: the sample's test did not run or failed; see $LOGS/demo-$variant-$a.tap)"
 	say ""
 	say "One return probe, 'r:krt_crowd hrtimer_nanosleep' in kprobe_events with the"
 	say "default maxactive (as perf and BPF use it), over 1000 sleep processes blocked"
 	say "in hrtimer_nanosleep at once:"
 	say "    with the series:  $(crowd_line "$a" "$variant" | grep . || echo "no result")"
-	say "    unpatched base:   $(base_crowd "$a")"
+	say "    unpatched base:   $base"
 	say ""
 	say "Every test of this boot: $(tail -n 1 "$2")"
 	say "(failures and skips: $2; the tests' TAP: $LOGS/demo-$variant-$a.tap)"
@@ -143,14 +152,21 @@ check_full_more() {
 	elif echo " $arches " | grep -qE ' (ppc64le|x86_64) '; then
 		expect bugs
 		run_stage bugs "bugs shown on the base" sh "$h/bugs.sh" $arches
+	else
+		stage SKIP "bugs shown on the base" "they are shown on ppc64le and x86_64, not among $(echo $arches)"
 	fi
 	# What the feature fixes: the lossless cases miss returns on the
 	# unpatched ppc64le base (the kernel the r13 part built).
-	if [ "$variant" = series ] && [ -z "${NO_BUGS:-}" ] &&
-	   echo " $arches " | grep -q ' ppc64le '; then
+	if [ "$variant" != series ]; then
+		:
+	elif [ -n "${NO_BUGS:-}" ]; then
+		stage SKIP "lossless cases shown failing on the base" "NO_BUGS is set"
+	elif echo " $arches " | grep -q ' ppc64le '; then
 		expect lossless-base
 		run_stage lossless-base "lossless cases shown failing on the base" \
 			sh "$h/bugs.sh" --lossless
+	else
+		stage SKIP "lossless cases shown failing on the base" "they run on the ppc64le base, not among $(echo $arches)"
 	fi
 	# The lossless cases, REPEAT times in a row in one boot per arch.
 	for a in $arches; do
@@ -169,7 +185,10 @@ check_full_more() {
 	fi
 	# check-full of the 6.12.y backport, in its own OUT, in a run of the
 	# default arches.
-	if [ "$BASE" != 7.2 ] || [ "$variant" != series ] || [ -n "${KR_ARCH:-}" ]; then
+	if [ "$BASE" != 7.2 ] || [ "$variant" != series ]; then
+		return 0
+	elif [ -n "${KR_ARCH:-}" ]; then
+		stage SKIP "the 6.12.y backport" "KR_ARCH is set: it runs with the default arches only"
 		return 0
 	elif [ -n "${NO_BACKPORT:-}" ]; then
 		stage SKIP "the 6.12.y backport" "NO_BACKPORT is set"
@@ -230,14 +249,6 @@ check|check-full)
 			build_and_boot "$a"
 		fi
 	done
-	# A real boot that hangs must fail at its limit: the first arch's build.
-	if [ -n "${NO_HANG:-}" ]; then
-		stage SKIP "hung-guest self-test" "NO_HANG is set"
-	else
-		expect harness-hang
-		run_stage harness-hang "hung-guest self-test" \
-			sh -c "sh '$h/selftest.sh' hang '$first' '$variant' >'$OUT/results/harness-hang.tap'"
-	fi
 	# The debug kernel (lockdep, KASAN, ...) on x86_64, with the series'
 	# own tests only: a splat on its console fails it.
 	if ! echo " $arches " | grep -q ' x86_64 ' || [ "$variant" != series ]; then
@@ -246,6 +257,18 @@ check|check-full)
 		stage SKIP "x86_64 debug kernel" "NO_DEBUG is set: the plain x86_64 kernel booted instead"
 	else
 		variant=debug KTARGETS=kprobes build_and_boot x86_64
+	fi
+	# A real boot that hangs must fail at its limit: the first arch's
+	# build (in check, x86_64 only has the debug one).
+	hv=$variant
+	[ "$first" != x86_64 ] || [ "$variant" != series ] || [ "$mode" != check ] ||
+		[ -n "${NO_DEBUG:-}" ] || hv=debug
+	if [ -n "${NO_HANG:-}" ]; then
+		stage SKIP "hung-guest self-test" "NO_HANG is set"
+	else
+		expect harness-hang
+		run_stage harness-hang "hung-guest self-test" \
+			sh -c "sh '$h/selftest.sh' hang '$first' '$hv' >'$OUT/results/harness-hang.tap'"
 	fi
 	[ "$mode" = check-full ] || [ "$variant" != series ] ||
 		stage SKIP "bugs on the base, lossless rounds, warnings, the 6.12.y backport" \

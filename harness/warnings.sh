@@ -108,7 +108,8 @@ warnings_at() {
 		case $f in
 		tools/testing/selftests/*/test_modules/*.c)
 			[ -f "$wt/$f" ] || continue
-			kmake "$a" -s modules_prepare >/dev/null 2>&1
+			kmake "$a" -s modules_prepare >/dev/null 2>&1 ||
+				echo "ERROR: modules_prepare failed before $f"
 			rm -f "$wt/${f%.c}.o"
 			kmake "$a" M="$wt/$(dirname "$f")" W=1 C=1 "$(basename "${f%.c}.o")" 2>&1 ||
 				echo "ERROR: the W=1 C=1 build of $f failed" ;;
