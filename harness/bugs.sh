@@ -12,7 +12,7 @@
 #  - powerpc-r13 (ppc64le): one boot of the ppc64le base running the r13
 #    detector (harness/tests/r13), one point per path; signature: calls
 #    that found r13 another CPU's PACA (more than 0).
-# bugs.sh --lossless: what the feature fixes, on the same ppc64le base, as
+# bugs.sh --lossless: what the feature fixes, on the x86_64 debug base, as
 # TAP in $OUT/results/lossless-base.tap: one boot running the lossless
 # cases (LOSSLESS_CASES), one point per case, which must fail there by
 # missing returns (missed > 0, with the default maxactive).
@@ -157,8 +157,8 @@ loss_of() {
 	END { print lost + 0 }'
 }
 
-# lossless_verdict CASE NAME LOG: one point: boot NAME of the base loses
-# returns in CASE (it fails there, and by missing some).
+# lossless_verdict CASE NAME LOG: one point: boot NAME (VARIANT-ARCH-...)
+# of the base loses returns in CASE (it fails there, and by missing some).
 lossless_verdict() {
 	st=$(case_status "$(con_of "$2")" "$1")
 	case $st in
@@ -166,7 +166,7 @@ lossless_verdict() {
 	*) lost=0 ;;
 	esac
 	if [ "$lost" -gt 0 ]; then
-		echo "ok - the unpatched ppc64le base misses $lost returns in $1 (default maxactive): ${st#fail: }"
+		echo "ok - the unpatched base ($(echo "$2" | cut -d- -f1,2)) misses $lost returns in $1 (default maxactive): ${st#fail: }"
 		return
 	fi
 	case $st in
@@ -174,7 +174,7 @@ lossless_verdict() {
 	"") why="it did not report: $(stop_reason "$2")" ;;
 	*) why="it $(case_said "$st")" ;;
 	esac
-	echo "not ok - the unpatched ppc64le base does not show $1 missing returns: $why (log: $3)"
+	echo "not ok - the unpatched base ($(echo "$2" | cut -d- -f1,2)) does not show $1 missing returns: $why (log: $3)"
 }
 
 build_base_ppc64le() {
@@ -219,20 +219,24 @@ kprobes_on_base() {
 	done
 }
 
+# The lossless cases run on the x86_64 debug base that kprobes_on_base
+# builds, not on the ppc64le one: that base has the r13 bug, which a
+# kretprobe on a sleeping function hits ("BUG: scheduling while atomic" in
+# exhaustion) before the cases can count their misses.
 lossless_on_base() {
-	if ! build_base_ppc64le; then
+	if ! KTARGETS=kprobes run_logged build-basedebug-x86_64 sh "$TOP/harness/build.sh" x86_64 basedebug >&2; then
 		for c in $LOSSLESS_CASES; do
-			echo "not ok - $c on the base: the ppc64le base kernel did not build (log: $LOGS/build-base-ppc64le.log)"
+			echo "not ok - $c on the base: the x86_64 debug base kernel did not build (log: $LOGS/build-basedebug-x86_64.log)"
 		done
 		return
 	fi
-	LABEL=bug-lossless KRT_CASES="$LOSSLESS_CASES" KTARGETS=kprobes BOOT_TIMEOUT=600 \
+	LABEL=bug-lossless KRT_CASES="$LOSSLESS_CASES" KTARGETS=kprobes BOOT_TIMEOUT=900 \
 		RUN_ARGS="-t kprobes:test_kretprobe.sh" \
-		sh "$TOP/harness/boot.sh" ppc64le base >"$LOGS/bug-lossless.log" 2>&1 || true
+		sh "$TOP/harness/boot.sh" x86_64 basedebug >"$LOGS/bug-lossless.log" 2>&1 || true
 	for c in $LOSSLESS_CASES; do
-		lossless_verdict $c base-ppc64le-bug-lossless "$LOGS/bug-lossless.log"
+		lossless_verdict $c basedebug-x86_64-bug-lossless "$LOGS/bug-lossless.log"
 	done
-	rm -f "$(tap_of base-ppc64le-bug-lossless)"
+	rm -f "$(tap_of basedebug-x86_64-bug-lossless)"
 }
 
 # bugs_plan ARCH...: the points bugs_main ARCH... emits.

@@ -504,7 +504,7 @@ verdict OK "r13 rounds with 200 of 200 calls finding another CPU's PACA show the
 	'in 10 of 10 rounds, after 2000 of 2000 calls' r13_verdict optprobe $rb log
 
 # The lossless cases on the base: each must fail by missing returns.
-lb=base-ppc64le-bug-lossless
+lb=basedebug-x86_64-bug-lossless
 ll_cases="exhaustion deep_recursion burst interrupt_context tracefs_crowd"
 ll_exhaustion='# not ok 1 exhaustion
 # # exhaustion: fail: krt_park: 4096 calls: 10 entries, 10 returns, 4086+0 missed'
