@@ -181,6 +181,12 @@ build_base_ppc64le() {
 	run_logged build-base-ppc64le sh "$TOP/harness/build.sh" ppc64le base >&2
 }
 
+# The kprobes cases and the lossless cases run on this one: the series'
+# kprobes tests only, so no networking.
+build_basedebug_x86_64() {
+	KTARGETS=kprobes run_logged build-basedebug-x86_64 sh "$TOP/harness/build.sh" x86_64 basedebug >&2
+}
+
 r13_on_base() {
 	if ! build_base_ppc64le; then
 		for p in $R13_PATHS; do
@@ -201,7 +207,7 @@ kprobes_on_base() {
 		echo "ok - the kprobes bugs on the base # SKIP NO_DEBUG is set: they need the debug kernel"
 		return
 	fi
-	if ! KTARGETS=kprobes run_logged build-basedebug-x86_64 sh "$TOP/harness/build.sh" x86_64 basedebug >&2; then
+	if ! build_basedebug_x86_64; then
 		for c in $KPROBES_BUG_CASES; do
 			echo "not ok - $c on the base: the debug base kernel did not build (log: $LOGS/build-basedebug-x86_64.log)"
 		done
@@ -224,7 +230,7 @@ kprobes_on_base() {
 # kretprobe on a sleeping function hits ("BUG: scheduling while atomic" in
 # exhaustion) before the cases can count their misses.
 lossless_on_base() {
-	if ! KTARGETS=kprobes run_logged build-basedebug-x86_64 sh "$TOP/harness/build.sh" x86_64 basedebug >&2; then
+	if ! build_basedebug_x86_64; then
 		for c in $LOSSLESS_CASES; do
 			echo "not ok - $c on the base: the x86_64 debug base kernel did not build (log: $LOGS/build-basedebug-x86_64.log)"
 		done
